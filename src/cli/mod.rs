@@ -1,0 +1,86 @@
+//! The command line: `genesys-desk [--home DIR] <subcommand>`. With no
+//! subcommand the desktop app opens. Exit codes: 0 ok, 1 operation failed,
+//! 2 usage or validation error; errors go to stderr and name the field.
+
+pub mod accounts;
+pub mod emulator;
+pub mod listen;
+pub mod send;
+pub mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "genesys-desk", version, about = "Workbench for Genesys Cloud Open Messaging integrations")]
+pub struct Cli {
+    /// Keep config and data under this folder instead of the per-user default.
+    #[arg(long, global = true, env = "GENESYS_DESK_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list and remove accounts; switch between two and three tiers.
+    #[command(subcommand)]
+    Accounts(accounts::AccountsCommand),
+    /// Print where config, secrets and history are stored.
+    Paths,
+    /// Check an account's host, token, integration, webhook and secret.
+    Verify(verify::VerifyArgs),
+    /// Send a customer message (and optionally an image) as a test customer.
+    Send(send::SendArgs),
+    /// Run the webhook listener headless and print each delivery.
+    Listen(listen::ListenArgs),
+    /// Run the embedded Genesys Cloud emulator.
+    Emulator(emulator::EmulatorArgs),
+}
+
+/// A CLI failure: `Usage` exits 2, `Failed` exits 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Failed(_) => 1,
+        }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(err: anyhow::Error) -> Self {
+        CliError::Failed(format!("{err:#}"))
+    }
+}
+
+pub type CliResult = Result<(), CliError>;
+
+/// Runs a parsed subcommand and turns the outcome into an exit code.
+pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
+    let outcome = match command {
+        Command::Accounts(cmd) => accounts::run(home, cmd),
+        Command::Paths => accounts::paths(home),
+        Command::Verify(args) => verify::run(home, args),
+        Command::Send(args) => send::run(home, args),
+        Command::Listen(args) => listen::run(home, args),
+        Command::Emulator(args) => emulator::run(home, args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

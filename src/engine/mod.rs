@@ -1,0 +1,1 @@
+//! The shared core: turns commands into work on tokio and reports events.

@@ -1,0 +1,1 @@
+//! The Genesys Cloud client: OAuth, integrations, inbound messages, verify.

@@ -1,0 +1,21 @@
+//! Thin entry point: logging, argument parsing, then the GUI or a subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use genesys_desk::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GENESYS_DESK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(command) => cli::run(cli.home, command),
+        None => genesys_desk::app::run(cli.home),
+    }
+}

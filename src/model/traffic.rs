@@ -1,0 +1,215 @@
+//! Traffic entries: every API call we send and every webhook we receive, with
+//! secrets and tokens already redacted when the entry is built.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// A request genesys-desk sent (API call).
+    Outgoing,
+    /// A webhook delivery the listener received.
+    Incoming,
+    /// A notification-socket event.
+    Socket,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outgoing => "outgoing",
+            Direction::Incoming => "incoming",
+            Direction::Socket => "socket",
+        }
+    }
+}
+
+/// Outcome of the `X-Hub-Signature-256` check on a webhook delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureVerdict {
+    Valid,
+    Invalid,
+    Missing,
+    NoSecretConfigured,
+}
+
+impl SignatureVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureVerdict::Valid => "valid",
+            SignatureVerdict::Invalid => "invalid",
+            SignatureVerdict::Missing => "missing",
+            SignatureVerdict::NoSecretConfigured => "no-secret-configured",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrafficEntry {
+    /// Row id once stored.
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub direction: Direction,
+    pub account: String,
+    pub method: String,
+    /// Full URL for outgoing calls, path for incoming deliveries.
+    pub url: String,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    #[serde(default)]
+    pub verdict: Option<SignatureVerdict>,
+    /// For a rejected delivery: which common signing mistake matches.
+    #[serde(default)]
+    pub explanation: Option<String>,
+    #[serde(default)]
+    pub correlation_id: Option<String>,
+    /// Request headers, secrets redacted.
+    #[serde(default)]
+    pub request_headers: Vec<(String, String)>,
+    /// Request body as sent/received, secrets redacted.
+    #[serde(default)]
+    pub request_body: String,
+    #[serde(default)]
+    pub response_headers: Vec<(String, String)>,
+    #[serde(default)]
+    pub response_body: String,
+    /// Transport error (DNS, connect, timeout) when there was no response.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl TrafficEntry {
+    /// A new entry stamped now.
+    pub fn new(direction: Direction, account: &str, method: &str, url: &str) -> Self {
+        Self {
+            id: None,
+            at: OffsetDateTime::now_utc(),
+            direction,
+            account: account.to_string(),
+            method: method.to_string(),
+            url: url.to_string(),
+            status: None,
+            latency_ms: None,
+            verdict: None,
+            explanation: None,
+            correlation_id: None,
+            request_headers: Vec::new(),
+            request_body: String::new(),
+            response_headers: Vec::new(),
+            response_body: String::new(),
+            error: None,
+        }
+    }
+}
+
+/// Receives traffic entries as they happen (the engine stores and shows them).
+pub type TrafficSink = std::sync::Arc<dyn Fn(TrafficEntry) + Send + Sync>;
+
+/// The text that replaces a secret in headers and bodies.
+pub const REDACTED: &str = "***";
+
+/// Header names whose values are secrets (compared case-insensitively).
+const SECRET_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"];
+
+/// JSON keys whose values are secrets, wherever they appear.
+const SECRET_KEYS: [&str; 6] = [
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "outboundNotificationWebhookSignatureSecretToken",
+    "secret",
+    "password",
+];
+
+/// Redacts secret header values in place (keeps the scheme word of `Authorization`).
+pub fn redact_headers(headers: &mut [(String, String)]) {
+    for (name, value) in headers.iter_mut() {
+        if SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+            *value = match value.split_once(' ') {
+                Some((scheme, _)) => format!("{scheme} {REDACTED}"),
+                None => REDACTED.to_string(),
+            };
+        }
+    }
+}
+
+/// Redacts secret fields of a JSON body; non-JSON bodies are returned as they
+/// are, except form bodies with `client_secret=` which get that value redacted.
+pub fn redact_body(body: &str) -> String {
+    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(body) {
+        if redact_value(&mut value) {
+            return serde_json::to_string(&value).unwrap_or_else(|_| REDACTED.to_string());
+        }
+        return body.to_string();
+    }
+    if body.contains("client_secret=") || body.contains("access_token=") {
+        return body
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k == "client_secret" || k == "access_token" => format!("{k}={REDACTED}"),
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+    }
+    body.to_string()
+}
+
+fn redact_value(value: &mut serde_json::Value) -> bool {
+    let mut changed = false;
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if SECRET_KEYS.iter().any(|s| k.eq_ignore_ascii_case(s)) && !v.is_null() {
+                    *v = serde_json::Value::String(REDACTED.to_string());
+                    changed = true;
+                } else {
+                    changed |= redact_value(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                changed |= redact_value(v);
+            }
+        }
+        _ => {}
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_lose_their_secrets() {
+        let mut h = vec![
+            ("Authorization".to_string(), "Basic dXNlcjpwYXNz".to_string()),
+            ("X-Hub-Signature-256".to_string(), "sha256=abc".to_string()),
+            ("cookie".to_string(), "a=b".to_string()),
+        ];
+        redact_headers(&mut h);
+        assert_eq!(h[0].1, "Basic ***");
+        assert_eq!(h[1].1, "sha256=abc");
+        assert_eq!(h[2].1, "***");
+    }
+
+    #[test]
+    fn bodies_lose_tokens_and_webhook_secrets() {
+        let token = r#"{"access_token":"tok-123","token_type":"bearer","expires_in":86399}"#;
+        let out = redact_body(token);
+        assert!(!out.contains("tok-123") && out.contains("bearer"), "{out}");
+        let integ = r#"{"entities":[{"id":"x","outboundNotificationWebhookSignatureSecretToken":"DEADBEEF"}]}"#;
+        assert!(!redact_body(integ).contains("DEADBEEF"));
+        assert_eq!(redact_body("grant_type=client_credentials"), "grant_type=client_credentials");
+        assert_eq!(redact_body("grant_type=x&client_secret=zz"), "grant_type=x&client_secret=***");
+        assert_eq!(redact_body(r#"{"text":"hi"}"#), r#"{"text":"hi"}"#);
+    }
+}

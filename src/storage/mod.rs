@@ -1,0 +1,1 @@
+//! SQLite history of traffic and chats.

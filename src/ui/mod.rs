@@ -1,0 +1,1 @@
+//! egui views, one per file.

@@ -1,0 +1,3 @@
+//! The local webhook listener: receives Genesys' signed agent messages.
+
+pub mod signature;
