@@ -1,1 +1,3 @@
 //! The Genesys Cloud client: OAuth, integrations, inbound messages, verify.
+
+pub mod notifications;
