@@ -192,14 +192,10 @@ struct TopicRef {
     id: String,
 }
 
-fn topics_of(body: &[u8]) -> Result<Vec<String>, Response> {
-    serde_json::from_slice::<Vec<TopicRef>>(body).map(|v| v.into_iter().map(|t| t.id).collect()).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            "bad.request",
-            &format!("The request body must be a list of {{\"id\": topic}}: {e}"),
-        )
-    })
+fn topics_of(body: &[u8]) -> Result<Vec<String>, String> {
+    serde_json::from_slice::<Vec<TopicRef>>(body)
+        .map(|v| v.into_iter().map(|t| t.id).collect())
+        .map_err(|e| format!("The request body must be a list of {{\"id\": topic}}: {e}"))
 }
 
 async fn change_subscriptions(
