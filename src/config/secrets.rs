@@ -1,7 +1,8 @@
 //! Secrets (client secret, webhook secret) in the OS keyring when one is
-//! available: Secret Service, then kernel keyutils, then a 0600 file with a
-//! visible warning. The store is chosen at run time, so one binary works on a
-//! desktop, a headless server and CI; `GENESYS_DESK_SECRET_STORE` forces one.
+//! available: Secret Service, else a 0600 file with a visible warning; kernel
+//! keyutils when forced (see [`Secrets::open_with`] for why `auto` skips it).
+//! The store is chosen at run time, so one binary works on a desktop, a
+//! headless server and CI; `GENESYS_DESK_SECRET_STORE` forces one.
 //!
 //! Keyring entries are named `service = "genesys-desk"`, `user =
 //! "<workspace>/<environment>/<account name, lowercase>/<kind>"`, where
@@ -71,7 +72,7 @@ impl fmt::Display for SecretBackend {
 /// Which store to use, from `GENESYS_DESK_SECRET_STORE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SecretStoreChoice {
-    /// Secret Service, then keyutils, then the file.
+    /// Secret Service, then the file (see [`Secrets::open_with`] for why not keyutils).
     #[default]
     Auto,
     SecretService,
@@ -180,7 +181,7 @@ impl Secrets {
         Self::open_with(paths, SecretStoreChoice::from_env()?)
     }
 
-    /// Opens a given store; `Auto` tries Secret Service, keyutils, then the file.
+    /// Opens a given store; `Auto` tries Secret Service, then the file (keyutils only when forced).
     pub fn open_with(paths: &Paths, choice: SecretStoreChoice) -> Result<Secrets, SecretError> {
         let file = paths.secrets_file();
         let workspace = workspace_id(&paths.config_dir);
@@ -197,10 +198,16 @@ impl Secrets {
                 if let Ok(store) = secret_service() {
                     return Ok(make(SecretBackend::SecretService, Inner::Keyring(store)));
                 }
-                if let Ok(store) = keyutils() {
-                    return Ok(make(SecretBackend::KeyUtils, Inner::Keyring(store)));
-                }
-                tracing::warn!("no OS keyring available; secrets go to {}", file.display());
+                // keyutils is NOT tried here, only when forced. Checked on this
+                // machine kind: in a container the kernel refuses to read the key
+                // back (`AccessDenied`, even in the writing process), and where it
+                // does work a key lives in the session keyring (one per login) plus
+                // the per-user persistent keyring, which expires after 3 days unused
+                // (`/proc/sys/kernel/keys/persistent_keyring_expiry`) and at reboot.
+                // An account added by the CLI in one terminal could then be missing
+                // its secret in the GUI or a later process; the 0600 file cannot.
+                // The warning is shown by the caller via `SecretBackend::warning`.
+                tracing::debug!("no Secret Service; secrets go to {}", file.display());
                 Ok(make(SecretBackend::File, Inner::File))
             }
         }
@@ -346,11 +353,13 @@ fn secret_service() -> Result<Arc<CredentialStore>, String> {
 #[cfg(target_os = "linux")]
 fn keyutils() -> Result<Arc<CredentialStore>, String> {
     let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new().map_err(|e| e.to_string())?;
-    // Containers often forbid the keyctl syscalls: prove a round trip works.
+    // Containers often forbid reading keys back: prove a round trip works now
+    // rather than fail later with the secret already "saved".
     let probe = Entry::new_in_store(&store, KEYRING_SERVICE, "probe").map_err(|e| e.to_string())?;
     probe.set_password("probe").map_err(|e| e.to_string())?;
-    let read = probe.get_password().map_err(|e| e.to_string())?;
+    let read = probe.get_password();
     let _ = probe.delete_credential();
+    let read = read.map_err(|e| e.to_string())?;
     if read != "probe" {
         return Err("keyutils returned a different value than was stored".into());
     }
