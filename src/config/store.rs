@@ -18,7 +18,6 @@ use super::defaults;
 use super::environment::{Environment, Tier};
 use super::paths::Paths;
 use super::regions::Host;
-use super::secret::SecretString;
 use super::secrets::{SecretBackend, SecretKey, SecretKind, Secrets};
 
 /// The accounts file format version this build reads and writes.
@@ -306,7 +305,7 @@ impl AccountStore {
     fn write_secrets(&self, env: Environment, account: &Account) -> Result<(), StoreError> {
         let key = |kind| SecretKey::new(env, &account.name, kind);
         self.secrets.set(&key(SecretKind::ClientSecret), &account.client_secret).map_err(|e| StoreError::Io(e.0))?;
-        let webhook = account.webhook_secret.clone().unwrap_or_else(SecretString::default);
+        let webhook = account.webhook_secret.clone().unwrap_or_default();
         self.secrets.set(&key(SecretKind::WebhookSecret), &webhook).map_err(|e| StoreError::Io(e.0))
     }
 
