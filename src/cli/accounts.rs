@@ -1,10 +1,23 @@
 //! `genesys-desk accounts ...` and `genesys-desk paths`.
+//!
+//! Secrets never come from argv (it is visible in `ps` and shell history): the
+//! client secret comes from `GENESYS_CLIENT_SECRET`, the webhook secret from
+//! `GENESYS_WEBHOOK_SECRET`, or a hidden prompt when stdin is a terminal.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use serde_json::json;
 
 use super::{CliError, CliResult};
+use crate::config::secrets::Secrets;
+use crate::config::{Account, AccountDraft, AccountStore, Environment, Paths, StoreError, Tier};
+
+/// Where `accounts add` reads the client secret from.
+pub const CLIENT_SECRET_ENV: &str = "GENESYS_CLIENT_SECRET";
+/// Where `accounts add` reads the webhook signature secret from.
+pub const WEBHOOK_SECRET_ENV: &str = "GENESYS_WEBHOOK_SECRET";
 
 #[derive(Debug, Subcommand)]
 pub enum AccountsCommand {
@@ -41,10 +54,209 @@ pub enum AccountsCommand {
     SetTier { tier: String },
 }
 
-pub fn run(_home: Option<PathBuf>, _cmd: AccountsCommand) -> CliResult {
-    Err(CliError::Failed("accounts: not built yet".into()))
+pub fn run(home: Option<PathBuf>, cmd: AccountsCommand) -> CliResult {
+    let paths = resolve_paths(home)?;
+    let mut store = AccountStore::open(&paths).map_err(store_error)?;
+    match cmd {
+        AccountsCommand::List { env, json } => list(&store, env.as_deref(), json),
+        AccountsCommand::Add { name, host, client_id, integration_id, public_webhook_base, env } => {
+            let env = environment(&store, env.as_deref())?;
+            if env.is_read_only() {
+                return Err(CliError::Failed(read_only(env)));
+            }
+            let mut draft = AccountDraft {
+                name,
+                host,
+                client_id,
+                client_secret: String::new(),
+                integration_id,
+                webhook_secret: String::new(),
+                public_webhook_base: public_webhook_base.unwrap_or_default(),
+                accept_unsigned: false,
+            };
+            // Report field errors before asking for secrets, so nobody types a
+            // secret only to be told the client ID was wrong.
+            let mut probe = draft.clone();
+            probe.client_secret = "placeholder".into();
+            if let Err(errors) = probe.parse() {
+                return Err(store_error(StoreError::Invalid(errors)));
+            }
+            draft.client_secret = read_secret(CLIENT_SECRET_ENV, "Client secret: ", true)?;
+            draft.webhook_secret =
+                read_secret(WEBHOOK_SECRET_ENV, "Webhook signature secret (Enter for none): ", false)?;
+            let account = store.save(env, None, &draft).map_err(store_error)?;
+            println!(
+                "Added \"{}\" to {env} ({}); secrets stored in the {}.",
+                account.name,
+                account.host,
+                store.secret_backend()
+            );
+            println!("Webhook path: {}", account.webhook_path());
+            warn(&store);
+            Ok(())
+        }
+        AccountsCommand::Remove { name, env } => {
+            let env = environment(&store, env.as_deref())?;
+            if env.is_read_only() {
+                return Err(CliError::Failed(read_only(env)));
+            }
+            store.remove(env, &name).map_err(store_error)?;
+            println!("Removed \"{}\" from {env}.", name.trim());
+            Ok(())
+        }
+        AccountsCommand::SetTier { tier } => {
+            let tier: Tier = tier.parse().map_err(CliError::Usage)?;
+            store.set_tier(tier).map_err(store_error)?;
+            let envs: Vec<&str> = tier.environments().iter().map(|e| e.label()).collect();
+            println!("The workspace is now {tier}-tier: {}.", envs.join(", "));
+            Ok(())
+        }
+    }
 }
 
-pub fn paths(_home: Option<PathBuf>) -> CliResult {
-    Err(CliError::Failed("paths: not built yet".into()))
+pub fn paths(home: Option<PathBuf>) -> CliResult {
+    let paths = resolve_paths(home)?;
+    let secrets = Secrets::open(&paths).map_err(|e| CliError::Failed(e.0))?;
+    let backend = secrets.backend();
+    println!("config dir:    {}", paths.config_dir.display());
+    println!("data dir:      {}", paths.data_dir.display());
+    println!("accounts file: {}", paths.accounts_file().display());
+    println!("secrets file:  {}", paths.secrets_file().display());
+    println!("history db:    {}", paths.history_db().display());
+    println!("media dir:     {}", paths.media_dir().display());
+    println!("secret store:  {} ({})", backend.as_str(), backend);
+    if let Some(warning) = backend.warning() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
+}
+
+fn resolve_paths(home: Option<PathBuf>) -> Result<Paths, CliError> {
+    Paths::resolve(home.as_deref()).map_err(CliError::Failed)
+}
+
+/// Invalid input and unknown names are usage errors (exit 2); the rest failed (exit 1).
+fn store_error(err: StoreError) -> CliError {
+    match err {
+        // One `error:` line per field (the first gets its prefix from `cli::run`).
+        StoreError::Invalid(errors) => {
+            CliError::Usage(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\nerror: "))
+        }
+        StoreError::ReadOnly(message) => CliError::Failed(message),
+        other => CliError::Failed(other.to_string()),
+    }
+}
+
+/// `--env` parsed and checked against the workspace's tier; default: its first editable environment.
+fn environment(store: &AccountStore, env: Option<&str>) -> Result<Environment, CliError> {
+    let tier = store.tier();
+    let Some(text) = env else {
+        return Ok(tier.default_environment());
+    };
+    let env: Environment = text.parse().map_err(CliError::Usage)?;
+    if env.tier() != tier {
+        let envs: Vec<&str> = tier.environments().iter().map(|e| e.label()).collect();
+        return Err(CliError::Usage(format!(
+            "{env} is not part of this workspace: it is {tier}-tier ({}). Use one of those, or switch with `genesys-desk accounts set-tier {}`",
+            envs.join(", "),
+            env.tier()
+        )));
+    }
+    Ok(env)
+}
+
+/// A secret from `var`, else a hidden prompt on a terminal; never from argv.
+fn read_secret(var: &str, prompt: &str, required: bool) -> Result<String, CliError> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(value);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(prompt)
+            .map_err(|e| CliError::Failed(format!("Could not read the secret from the terminal: {e}")));
+    }
+    if required {
+        return Err(CliError::Usage(format!(
+            "Client secret is missing: set {var} (secrets are never taken from the command line), or run in a terminal to be prompted"
+        )));
+    }
+    Ok(String::new())
+}
+
+/// The read-only message plus the CLI spelling of where to edit.
+fn read_only(env: Environment) -> String {
+    format!("{} (--env {})", env.read_only_message(), env.source().label().to_lowercase())
+}
+
+fn warn(store: &AccountStore) {
+    if let Some(warning) = store.secret_backend().warning() {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn list(store: &AccountStore, env: Option<&str>, as_json: bool) -> CliResult {
+    let env = environment(store, env)?;
+    let accounts = store.accounts(env).map_err(store_error)?;
+    let backend = store.secret_backend();
+    if as_json {
+        let doc = json!({
+            "environment": env.label().to_lowercase(),
+            "read_only": env.is_read_only(),
+            "tier": store.tier().to_string(),
+            "secret_store": backend.as_str(),
+            "warning": backend.warning(),
+            "accounts": accounts.iter().map(account_json).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| CliError::Failed(format!("Could not encode the account list: {e}")))?;
+        println!("{text}");
+        return Ok(());
+    }
+    warn(store);
+    let mode = if env.is_read_only() { format!(", read-only view of {}", env.source()) } else { String::new() };
+    println!("{env} ({}-tier workspace{mode}); secrets in the {backend}", store.tier());
+    if accounts.is_empty() {
+        println!(
+            "No accounts. Add one with `genesys-desk accounts add NAME --host H --client-id ID --integration-id ID`."
+        );
+        return Ok(());
+    }
+    let rows: Vec<[String; 5]> = accounts
+        .iter()
+        .map(|a| {
+            [
+                a.name.clone(),
+                a.host.as_config_str(),
+                a.client_id.to_string(),
+                a.integration_id.to_string(),
+                if a.webhook_secret.is_some() { "set".into() } else { "none".into() },
+            ]
+        })
+        .collect();
+    let header = ["NAME", "HOST", "CLIENT ID", "INTEGRATION ID", "WEBHOOK SECRET"];
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: Vec<&str>| {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+    };
+    println!("{}", line(header.to_vec()));
+    for row in &rows {
+        println!("{}", line(row.iter().map(String::as_str).collect()));
+    }
+    Ok(())
+}
+
+fn account_json(a: &Account) -> serde_json::Value {
+    json!({
+        "name": a.name,
+        "host": a.host.as_config_str(),
+        "region": a.host.region().map(|r| r.key),
+        "api_base": a.host.api_base(),
+        "login_base": a.host.login_base(),
+        "client_id": a.client_id.to_string(),
+        "integration_id": a.integration_id.to_string(),
+        "webhook_secret_set": a.webhook_secret.is_some(),
+        "public_webhook_base": a.public_webhook_base,
+        "webhook_path": a.webhook_path(),
+    })
 }

@@ -2,6 +2,7 @@
 //! the engine and the tests all share it.
 
 pub mod account;
+pub mod atomic;
 pub mod defaults;
 pub mod environment;
 pub mod paths;

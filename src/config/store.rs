@@ -1,13 +1,27 @@
 //! The accounts file: tier and non-secret account fields per environment,
 //! written atomically; secrets go through [`super::secrets`].
 //!
-//! INTERFACE STUB: the foundation work fills these bodies in. The signatures
-//! are what the client, listener, engine and UI build against.
+//! File shape (`accounts.json`):
+//! `{"version":1,"tier":"two","accounts":{"development":[..],"staging":[..],"sandbox":[..]}}`.
+//! Live and Production store nothing: they show Development's and Staging's.
+//! The CLI and the GUI may both write, so every mutation re-reads the file first.
 
-use super::account::{Account, AccountDraft, FieldError};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::account::{Account, AccountDraft, Field, FieldError};
+use super::atomic;
+use super::defaults;
 use super::environment::{Environment, Tier};
 use super::paths::Paths;
-use super::secrets::SecretBackend;
+use super::regions::Host;
+use super::secrets::{SecretBackend, SecretKey, SecretKind, Secrets};
+
+/// The accounts file format version this build reads and writes.
+pub const FILE_VERSION: u32 = 1;
 
 /// Why an accounts operation failed. Messages name the field or file and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -24,54 +38,521 @@ pub enum StoreError {
     /// File, keyring or format trouble (names the file).
     #[error("{0}")]
     Io(String),
+    /// The accounts file could not be parsed. A copy was saved to `backup`;
+    /// [`AccountStore::reset_corrupt`] moves the file aside and starts fresh.
+    #[error(
+        "{} is corrupt ({message}). A copy was saved as {}. Fix the file by hand, or start fresh (the app's \"Start fresh\" button moves it aside)",
+        file.display(),
+        backup.display()
+    )]
+    Corrupt { file: PathBuf, backup: PathBuf, message: String },
+}
+
+/// One account as stored in the file: no secrets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredAccount {
+    name: String,
+    host: String,
+    client_id: String,
+    integration_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public_webhook_base: Option<String>,
+    #[serde(default)]
+    accept_unsigned: bool,
+}
+
+/// Accounts per storing environment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct StoredAccounts {
+    #[serde(default)]
+    development: Vec<StoredAccount>,
+    #[serde(default)]
+    staging: Vec<StoredAccount>,
+    #[serde(default)]
+    sandbox: Vec<StoredAccount>,
+}
+
+impl StoredAccounts {
+    fn list(&self, env: Environment) -> &Vec<StoredAccount> {
+        match env.source() {
+            Environment::Staging => &self.staging,
+            Environment::Sandbox => &self.sandbox,
+            _ => &self.development,
+        }
+    }
+
+    fn list_mut(&mut self, env: Environment) -> &mut Vec<StoredAccount> {
+        match env.source() {
+            Environment::Staging => &mut self.staging,
+            Environment::Sandbox => &mut self.sandbox,
+            _ => &mut self.development,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct AccountsFile {
+    version: u32,
+    #[serde(default)]
+    tier: Tier,
+    #[serde(default)]
+    accounts: StoredAccounts,
 }
 
 /// The loaded workspace: tier plus accounts per storing environment.
 #[derive(Debug)]
 pub struct AccountStore {
-    _private: (),
+    path: PathBuf,
+    secrets: Secrets,
+    file: AccountsFile,
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io(format!("Could not {what} {}: {e}", path.display()))
 }
 
 impl AccountStore {
     /// Opens (and on first run creates, with the Emulator account) the accounts file.
-    pub fn open(_paths: &Paths) -> Result<AccountStore, StoreError> {
-        Err(StoreError::Io("account store not built yet".into()))
+    /// Secrets go to the store chosen by `GENESYS_DESK_SECRET_STORE` (default: auto).
+    pub fn open(paths: &Paths) -> Result<AccountStore, StoreError> {
+        let secrets = Secrets::open(paths).map_err(|e| StoreError::Io(e.0))?;
+        Self::open_with_secrets(paths, secrets)
+    }
+
+    /// Like [`AccountStore::open`] with a given secret store (tests, or a store opened once and reused).
+    pub fn open_with_secrets(paths: &Paths, secrets: Secrets) -> Result<AccountStore, StoreError> {
+        let path = paths.accounts_file();
+        match read_file(&path)? {
+            Some(file) => Ok(AccountStore { path, secrets, file }),
+            None => {
+                let mut store = AccountStore {
+                    path,
+                    secrets,
+                    file: AccountsFile { version: FILE_VERSION, tier: Tier::Two, accounts: StoredAccounts::default() },
+                };
+                store.first_run()?;
+                Ok(store)
+            }
+        }
+    }
+
+    /// Moves a corrupt (or any existing) accounts file aside to
+    /// `accounts.json.corrupt-<UTC time>` and opens a fresh first-run workspace.
+    pub fn reset_corrupt(paths: &Paths) -> Result<AccountStore, StoreError> {
+        let path = paths.accounts_file();
+        if path.exists() {
+            let aside = atomic::corrupt_backup_path(&path);
+            fs::rename(&path, &aside).map_err(|e| io_err("move aside", &path, e))?;
+            tracing::warn!("moved {} aside to {}", path.display(), aside.display());
+        }
+        Self::open(paths)
+    }
+
+    /// Writes the first-run workspace: two tiers, the Emulator account in Development.
+    fn first_run(&mut self) -> Result<(), StoreError> {
+        let draft = defaults::emulator_account_draft();
+        let account = draft.parse().map_err(StoreError::Invalid)?;
+        self.write_secrets(Environment::Development, &account)?;
+        self.file.accounts.development.push(stored(&account));
+        self.write()
+    }
+
+    /// Re-reads the accounts file (the CLI or another window may have changed it).
+    pub fn reload(&mut self) -> Result<(), StoreError> {
+        if let Some(file) = read_file(&self.path)? {
+            self.file = file;
+        }
+        Ok(())
+    }
+
+    /// The accounts file this store reads and writes.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn tier(&self) -> Tier {
-        Tier::Two
+        self.file.tier
     }
 
-    pub fn set_tier(&mut self, _tier: Tier) -> Result<(), StoreError> {
-        Err(StoreError::Io("account store not built yet".into()))
+    pub fn set_tier(&mut self, tier: Tier) -> Result<(), StoreError> {
+        self.reload()?;
+        self.file.tier = tier;
+        self.write()
     }
 
     /// Where secrets are kept, with its warning when it is the file fallback.
     pub fn secret_backend(&self) -> SecretBackend {
-        SecretBackend::File
+        self.secrets.backend()
     }
 
     /// Accounts visible in `env` (Live shows Development's, Production Staging's), secrets loaded.
-    pub fn accounts(&self, _env: Environment) -> Result<Vec<Account>, StoreError> {
-        Err(StoreError::Io("account store not built yet".into()))
+    /// A secret the store no longer has (keyutils after a reboot) comes back empty.
+    pub fn accounts(&self, env: Environment) -> Result<Vec<Account>, StoreError> {
+        self.file.accounts.list(env).iter().map(|s| self.load(env, s)).collect()
+    }
+
+    /// Account names visible in `env`, without touching the secret store.
+    pub fn names(&self, env: Environment) -> Vec<String> {
+        self.file.accounts.list(env).iter().map(|s| s.name.clone()).collect()
     }
 
     /// One account by name (case-insensitive) visible in `env`.
-    pub fn account(&self, _env: Environment, _name: &str) -> Result<Account, StoreError> {
-        Err(StoreError::Io("account store not built yet".into()))
+    pub fn account(&self, env: Environment, name: &str) -> Result<Account, StoreError> {
+        let found = self.file.accounts.list(env).iter().find(|s| same_name(&s.name, name));
+        match found {
+            Some(s) => self.load(env, s),
+            None => Err(not_found(env, name)),
+        }
     }
 
     /// Adds (when `original_name` is None) or replaces an account in `env`.
+    /// Renaming moves the secrets to the new name.
     pub fn save(
         &mut self,
-        _env: Environment,
-        _original_name: Option<&str>,
-        _draft: &AccountDraft,
+        env: Environment,
+        original_name: Option<&str>,
+        draft: &AccountDraft,
     ) -> Result<Account, StoreError> {
-        Err(StoreError::Io("account store not built yet".into()))
+        if env.is_read_only() {
+            return Err(StoreError::ReadOnly(env.read_only_message()));
+        }
+        let account = draft.parse().map_err(StoreError::Invalid)?;
+        self.reload()?;
+        let list = self.file.accounts.list(env);
+        let index = match original_name {
+            Some(original) => {
+                Some(list.iter().position(|s| same_name(&s.name, original)).ok_or_else(|| not_found(env, original))?)
+            }
+            None => None,
+        };
+        if let Some(other) =
+            list.iter().enumerate().find(|(i, s)| Some(*i) != index && same_name(&s.name, &account.name))
+        {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                Field::Name,
+                format!(
+                    "Account name \"{}\" is already used by \"{}\" in {env} (names are not case-sensitive): choose another name",
+                    account.name, other.1.name
+                ),
+            )]));
+        }
+        if index.is_none() && list.len() >= defaults::MAX_ACCOUNTS_PER_ENVIRONMENT {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                Field::Name,
+                format!(
+                    "{env} already has {} accounts, the limit per environment: remove one before adding \"{}\"",
+                    defaults::MAX_ACCOUNTS_PER_ENVIRONMENT,
+                    account.name
+                ),
+            )]));
+        }
+        let old_name = index.map(|i| list[i].name.clone());
+        self.write_secrets(env, &account)?;
+        let entry = stored(&account);
+        match index {
+            Some(i) => self.file.accounts.list_mut(env)[i] = entry,
+            None => self.file.accounts.list_mut(env).push(entry),
+        }
+        self.write()?;
+        // The new secrets are safely stored; only now drop the old name's.
+        if let Some(old) = old_name.filter(|old| !same_name(old, &account.name)) {
+            self.delete_secrets(env, &old)?;
+        }
+        Ok(account)
     }
 
-    pub fn remove(&mut self, _env: Environment, _name: &str) -> Result<(), StoreError> {
-        Err(StoreError::Io("account store not built yet".into()))
+    pub fn remove(&mut self, env: Environment, name: &str) -> Result<(), StoreError> {
+        if env.is_read_only() {
+            return Err(StoreError::ReadOnly(env.read_only_message()));
+        }
+        self.reload()?;
+        let list = self.file.accounts.list_mut(env);
+        let index = list.iter().position(|s| same_name(&s.name, name)).ok_or_else(|| not_found(env, name))?;
+        let removed = list.remove(index);
+        self.write()?;
+        self.delete_secrets(env, &removed.name)
+    }
+
+    fn load(&self, env: Environment, s: &StoredAccount) -> Result<Account, StoreError> {
+        let bad = |field: &str, e: String| {
+            StoreError::Io(format!(
+                "{}: account \"{}\" has an invalid {field} ({e}): fix it in the file or remove the account",
+                self.path.display(),
+                s.name
+            ))
+        };
+        let host = Host::parse(&s.host).map_err(|e| bad("host", e))?;
+        let client_id = Uuid::try_parse(s.client_id.trim()).map_err(|e| bad("client_id", e.to_string()))?;
+        let integration_id =
+            Uuid::try_parse(s.integration_id.trim()).map_err(|e| bad("integration_id", e.to_string()))?;
+        let secret = |kind| self.secrets.get(&SecretKey::new(env, &s.name, kind)).map_err(|e| StoreError::Io(e.0));
+        Ok(Account {
+            name: s.name.clone(),
+            host,
+            client_id,
+            client_secret: secret(SecretKind::ClientSecret)?.unwrap_or_default(),
+            integration_id,
+            webhook_secret: secret(SecretKind::WebhookSecret)?.filter(|w| !w.is_empty()),
+            public_webhook_base: s.public_webhook_base.clone().filter(|b| !b.is_empty()),
+            accept_unsigned: s.accept_unsigned,
+        })
+    }
+
+    fn write_secrets(&self, env: Environment, account: &Account) -> Result<(), StoreError> {
+        let key = |kind| SecretKey::new(env, &account.name, kind);
+        self.secrets.set(&key(SecretKind::ClientSecret), &account.client_secret).map_err(|e| StoreError::Io(e.0))?;
+        let webhook = account.webhook_secret.clone().unwrap_or_default();
+        self.secrets.set(&key(SecretKind::WebhookSecret), &webhook).map_err(|e| StoreError::Io(e.0))
+    }
+
+    fn delete_secrets(&self, env: Environment, name: &str) -> Result<(), StoreError> {
+        for kind in [SecretKind::ClientSecret, SecretKind::WebhookSecret] {
+            self.secrets.delete(&SecretKey::new(env, name, kind)).map_err(|e| StoreError::Io(e.0))?;
+        }
+        Ok(())
+    }
+
+    fn write(&self) -> Result<(), StoreError> {
+        let mut bytes = serde_json::to_vec_pretty(&self.file).map_err(|e| io_err("encode", &self.path, e))?;
+        bytes.push(b'\n');
+        atomic::write_atomic(&self.path, &bytes, 0o600).map_err(|e| io_err("write", &self.path, e))
+    }
+}
+
+fn not_found(env: Environment, name: &str) -> StoreError {
+    StoreError::NotFound(format!(
+        "No account named \"{}\" in {env}: list them with `genesys-desk accounts list --env {}`",
+        name.trim(),
+        env.label().to_lowercase()
+    ))
+}
+
+fn stored(account: &Account) -> StoredAccount {
+    StoredAccount {
+        name: account.name.clone(),
+        host: account.host.as_config_str(),
+        client_id: account.client_id.to_string(),
+        integration_id: account.integration_id.to_string(),
+        public_webhook_base: account.public_webhook_base.clone(),
+        accept_unsigned: account.accept_unsigned,
+    }
+}
+
+/// Reads the accounts file: `None` when it does not exist. A file that does not
+/// parse is first copied to a backup (never overwriting one), then reported.
+fn read_file(path: &Path) -> Result<Option<AccountsFile>, StoreError> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_err("read", path, e)),
+    };
+    match serde_json::from_slice::<AccountsFile>(&bytes) {
+        Ok(file) if file.version == FILE_VERSION => Ok(Some(file)),
+        Ok(file) => Err(StoreError::Io(format!(
+            "{} has version {}, this genesys-desk reads version {FILE_VERSION}: use a newer genesys-desk",
+            path.display(),
+            file.version
+        ))),
+        Err(e) => {
+            let backup = atomic::copy_to_backup(path).map_err(|err| {
+                StoreError::Io(format!(
+                    "{} is corrupt ({e}) and could not be backed up ({err}): copy it somewhere safe, then fix or delete it",
+                    path.display()
+                ))
+            })?;
+            Err(StoreError::Corrupt { file: path.to_path_buf(), backup, message: e.to_string() })
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use std::sync::Arc;
+
+    use keyring_core::CredentialStore;
+
+    use super::*;
+    use crate::config::secrets::SecretStoreChoice;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        paths: Paths,
+    }
+
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        Fixture { _dir: dir, paths }
+    }
+
+    fn open(f: &Fixture) -> AccountStore {
+        AccountStore::open_with_secrets(&f.paths, Secrets::open_with(&f.paths, SecretStoreChoice::File).unwrap())
+            .unwrap()
+    }
+
+    fn draft(name: &str) -> AccountDraft {
+        AccountDraft {
+            name: name.into(),
+            host: "api.mypurecloud.ie".into(),
+            client_id: "6f1c2b9e-3d4a-4c5b-9e8f-0a1b2c3d4e5f".into(),
+            client_secret: format!("secret-of-{name}"),
+            integration_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+            webhook_secret: format!("webhook-of-{name}"),
+            public_webhook_base: String::new(),
+            accept_unsigned: false,
+        }
+    }
+
+    fn names(store: &AccountStore, env: Environment) -> Vec<String> {
+        store.accounts(env).unwrap().into_iter().map(|a| a.name).collect()
+    }
+
+    #[test]
+    fn first_run_creates_two_tiers_with_the_emulator_account() {
+        let f = fixture();
+        let store = open(&f);
+        assert_eq!(store.tier(), Tier::Two);
+        let accounts = store.accounts(Environment::Development).unwrap();
+        assert_eq!(accounts.len(), 1);
+        let emu = &accounts[0];
+        assert_eq!(emu.name, defaults::EMULATOR_ACCOUNT);
+        assert_eq!(emu.host.api_base(), defaults::EMULATOR_HOST);
+        assert_eq!(emu.client_secret.expose(), defaults::EMULATOR_CLIENT_SECRET);
+        assert_eq!(emu.webhook_secret.as_ref().unwrap().expose(), defaults::EMULATOR_WEBHOOK_SECRET);
+        // The file holds no secret.
+        let text = fs::read_to_string(f.paths.accounts_file()).unwrap();
+        assert!(text.contains("\"development\"") && text.contains("\"tier\": \"two\""), "{text}");
+        assert!(!text.contains(defaults::EMULATOR_CLIENT_SECRET) && !text.contains(defaults::EMULATOR_WEBHOOK_SECRET));
+        // Reopening does not add a second Emulator.
+        assert_eq!(open(&f).accounts(Environment::Development).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn names_are_unique_case_insensitively_per_environment() {
+        let f = fixture();
+        let mut store = open(&f);
+        store.save(Environment::Development, None, &draft("Acme Dev")).unwrap();
+        let err = store.save(Environment::Development, None, &draft("ACME dev")).unwrap_err();
+        match err {
+            StoreError::Invalid(errs) => {
+                assert_eq!(errs[0].field, Field::Name);
+                assert!(errs[0].message.contains("already used"), "{}", errs[0].message);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Editing an account under its own name (case change) is fine.
+        store.save(Environment::Development, Some("acme dev"), &draft("ACME Dev")).unwrap();
+        // Renaming onto another existing name is refused.
+        store.save(Environment::Development, None, &draft("Other")).unwrap();
+        assert!(matches!(
+            store.save(Environment::Development, Some("Other"), &draft("emulator")),
+            Err(StoreError::Invalid(_))
+        ));
+        // The same name in another storing environment is allowed.
+        store.set_tier(Tier::Three).unwrap();
+        store.save(Environment::Sandbox, None, &draft("Acme Dev")).unwrap();
+    }
+
+    #[test]
+    fn the_sixth_account_is_refused_naming_the_limit() {
+        let f = fixture();
+        let mut store = open(&f);
+        for i in 1..defaults::MAX_ACCOUNTS_PER_ENVIRONMENT {
+            store.save(Environment::Development, None, &draft(&format!("A{i}"))).unwrap();
+        }
+        assert_eq!(store.accounts(Environment::Development).unwrap().len(), 5);
+        let err = store.save(Environment::Development, None, &draft("Six")).unwrap_err();
+        assert!(err.to_string().contains("already has 5 accounts, the limit"), "{err}");
+        // Editing at the limit still works.
+        store.save(Environment::Development, Some("A1"), &draft("A1 renamed")).unwrap();
+        // Other environments have their own limit.
+        store.save(Environment::Staging, None, &draft("Six")).unwrap();
+    }
+
+    #[test]
+    fn read_only_environments_refuse_every_mutation() {
+        let f = fixture();
+        let mut store = open(&f);
+        for env in [Environment::Live, Environment::Production] {
+            let add = store.save(env, None, &draft("X")).unwrap_err();
+            let edit = store.save(env, Some("Emulator"), &draft("Emulator")).unwrap_err();
+            let remove = store.remove(env, "Emulator").unwrap_err();
+            for err in [add, edit, remove] {
+                assert!(matches!(err, StoreError::ReadOnly(_)), "{err:?}");
+                assert!(err.to_string().contains(&format!("Switch to {}", env.source())), "{err}");
+            }
+        }
+        assert_eq!(names(&store, Environment::Development), vec!["Emulator"]);
+    }
+
+    #[test]
+    fn live_shows_development_production_shows_staging_sandbox_is_separate() {
+        let f = fixture();
+        let mut store = open(&f);
+        store.set_tier(Tier::Three).unwrap();
+        store.save(Environment::Staging, None, &draft("Stage")).unwrap();
+        store.save(Environment::Sandbox, None, &draft("Sand")).unwrap();
+        assert_eq!(names(&store, Environment::Live), vec!["Emulator"]);
+        assert_eq!(names(&store, Environment::Production), vec!["Stage"]);
+        assert_eq!(names(&store, Environment::Sandbox), vec!["Sand"]);
+        assert_eq!(store.account(Environment::Production, "STAGE").unwrap().client_secret.expose(), "secret-of-Stage");
+        assert!(matches!(store.account(Environment::Staging, "Sand"), Err(StoreError::NotFound(_))));
+        // The tier survives a reopen.
+        assert_eq!(open(&f).tier(), Tier::Three);
+    }
+
+    #[test]
+    fn rename_moves_the_secrets_and_remove_deletes_them() {
+        let f = fixture();
+        let store_mock: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        let secrets = || Secrets::with_keyring(&f.paths, store_mock.clone(), SecretBackend::SecretService);
+        let mut store = AccountStore::open_with_secrets(&f.paths, secrets()).unwrap();
+        store.save(Environment::Development, None, &draft("Old")).unwrap();
+        let mut renamed = draft("New");
+        renamed.client_secret = "secret-of-Old".into();
+        renamed.webhook_secret = String::new();
+        store.save(Environment::Development, Some("old"), &renamed).unwrap();
+        let check = secrets();
+        let key = |name: &str, kind| SecretKey::new(Environment::Development, name, kind);
+        assert_eq!(check.get(&key("Old", SecretKind::ClientSecret)).unwrap(), None);
+        assert_eq!(check.get(&key("Old", SecretKind::WebhookSecret)).unwrap(), None);
+        assert_eq!(check.get(&key("New", SecretKind::ClientSecret)).unwrap().unwrap().expose(), "secret-of-Old");
+        assert_eq!(store.account(Environment::Development, "new").unwrap().webhook_secret, None);
+        store.remove(Environment::Development, "NEW").unwrap();
+        assert_eq!(check.get(&key("New", SecretKind::ClientSecret)).unwrap(), None);
+        assert!(matches!(store.remove(Environment::Development, "New"), Err(StoreError::NotFound(_))));
+        // The keyring held everything: no fallback file was written.
+        assert!(!f.paths.secrets_file().exists());
+    }
+
+    #[test]
+    fn mutations_reread_the_file_written_by_another_process() {
+        let f = fixture();
+        let mut a = open(&f);
+        let mut b = open(&f);
+        a.save(Environment::Development, None, &draft("From A")).unwrap();
+        b.save(Environment::Development, None, &draft("From B")).unwrap();
+        assert_eq!(names(&open(&f), Environment::Development), vec!["Emulator", "From A", "From B"]);
+    }
+
+    #[test]
+    fn invalid_drafts_report_every_field() {
+        let f = fixture();
+        let mut store = open(&f);
+        let mut d = draft("Bad");
+        d.client_id = "nope".into();
+        d.client_secret = String::new();
+        match store.save(Environment::Development, None, &d).unwrap_err() {
+            StoreError::Invalid(errs) => {
+                let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
+                assert_eq!(fields, vec![Field::ClientId, Field::ClientSecret]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -1,0 +1,118 @@
+//! The accounts file on disk: atomic writes and the corrupt-file path.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+
+use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
+use genesys_desk::config::{AccountDraft, AccountStore, Environment, Paths, StoreError};
+
+fn open(paths: &Paths) -> Result<AccountStore, StoreError> {
+    AccountStore::open_with_secrets(paths, Secrets::open_with(paths, SecretStoreChoice::File).unwrap())
+}
+
+fn draft(name: &str) -> AccountDraft {
+    AccountDraft {
+        name: name.into(),
+        host: "https://login.usw2.pure.cloud/".into(),
+        client_id: "6f1c2b9e-3d4a-4c5b-9e8f-0a1b2c3d4e5f".into(),
+        client_secret: "store-test-secret".into(),
+        integration_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        ..AccountDraft::default()
+    }
+}
+
+fn backups(paths: &Paths) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<_> = fs::read_dir(&paths.config_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("accounts.json.corrupt-"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn writes_are_atomic_and_leave_no_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    let mut store = open(&paths).unwrap();
+    for i in 0..3 {
+        store.save(Environment::Development, None, &draft(&format!("Acct {i}"))).unwrap();
+        // After every write the file parses and holds everything so far.
+        let text = fs::read_to_string(paths.accounts_file()).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["version"], 1);
+        assert_eq!(doc["accounts"]["development"].as_array().unwrap().len(), i + 2);
+        assert_eq!(doc["accounts"]["development"][i + 1]["host"], "usw2.pure.cloud");
+    }
+    let mut names: Vec<String> =
+        fs::read_dir(&paths.config_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    names.sort();
+    assert_eq!(names, vec!["accounts.json", "secrets"]);
+}
+
+#[test]
+fn a_corrupt_file_is_reported_backed_up_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    drop(open(&paths).unwrap());
+    // A half-written file, as a kill in the middle of a non-atomic write would leave.
+    let original: &[u8] = b"{\"version\":1,\"tier\":\"two\",\"accounts\":{\"development\":[{\"name\":\"Hand";
+    fs::write(paths.accounts_file(), original).unwrap();
+
+    let err = open(&paths).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains(&paths.accounts_file().display().to_string()), "{message}");
+    assert!(message.contains("corrupt") && message.contains("EOF"), "{message}");
+    let StoreError::Corrupt { file, backup, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(file, &paths.accounts_file());
+    assert!(message.contains(&backup.display().to_string()));
+    assert_eq!(fs::read(backup).unwrap(), original);
+    // The original is still in place, untouched.
+    assert_eq!(fs::read(paths.accounts_file()).unwrap(), original);
+
+    // A second open makes a second backup rather than overwriting the first.
+    let again = open(&paths).unwrap_err();
+    assert!(matches!(again, StoreError::Corrupt { .. }));
+    let all = backups(&paths);
+    assert_eq!(all.len(), 2, "{all:?}");
+    for b in &all {
+        assert_eq!(fs::read(b).unwrap(), original);
+    }
+
+    // "Start fresh": the corrupt file moves aside and the first-run workspace returns.
+    let store = AccountStore::reset_corrupt(&paths).unwrap();
+    assert_eq!(store.accounts(Environment::Development).unwrap()[0].name, "Emulator");
+    let all = backups(&paths);
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().all(|b| fs::read(b).unwrap() == original));
+    assert!(open(&paths).is_ok());
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    fs::create_dir_all(&paths.config_dir).unwrap();
+    let text = r#"{"version":2,"tier":"two","accounts":{},"future":true}"#;
+    fs::write(paths.accounts_file(), text).unwrap();
+    let err = open(&paths).unwrap_err();
+    assert!(err.to_string().contains("version 2"), "{err}");
+    assert_eq!(fs::read_to_string(paths.accounts_file()).unwrap(), text);
+}
+
+#[test]
+fn unknown_fields_are_tolerated() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    fs::create_dir_all(&paths.config_dir).unwrap();
+    let text = r#"{"version":1,"tier":"three","extra":1,"accounts":{"sandbox":[{"name":"S","host":"mypurecloud.de",
+        "client_id":"6F1C2B9E-3D4A-4C5B-9E8F-0A1B2C3D4E5F","integration_id":"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","color":"red"}]}}"#;
+    fs::write(paths.accounts_file(), text).unwrap();
+    let store = open(&paths).unwrap();
+    let s = store.account(Environment::Sandbox, "s").unwrap();
+    assert_eq!(s.host.api_base(), "https://api.mypurecloud.de");
+    // No secret stored for a hand-written account: it comes back empty, not as an error.
+    assert!(s.client_secret.is_empty());
+    assert!(store.accounts(Environment::Development).unwrap().is_empty());
+}
