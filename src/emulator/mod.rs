@@ -167,6 +167,7 @@ struct FaultState {
     rate_limited: u32,
     retry_after_secs: u64,
     server_errors: u32,
+    server_error_status: u16,
     expire_token_once: bool,
     delay: Option<Duration>,
     denied: HashSet<Permission>,
@@ -197,7 +198,14 @@ impl Faults {
 
     /// The next `count` API calls get 500.
     pub fn server_error(&self, count: u32) {
-        self.lock().server_errors = count;
+        self.server_error_with(count, 500);
+    }
+
+    /// The next `count` API calls get `status` (500, 502, 503, 504...).
+    pub fn server_error_with(&self, count: u32, status: u16) {
+        let mut s = self.lock();
+        s.server_errors = count;
+        s.server_error_status = status;
     }
 
     /// Every response (token and API) waits this long first; `None` clears it.

@@ -87,7 +87,7 @@ async fn faults_and_log(State(state): State<EmulatorState>, req: Request, next: 
             Some(Err(f.retry_after_secs))
         } else if f.server_errors > 0 {
             f.server_errors -= 1;
-            Some(Ok(()))
+            Some(Ok(f.server_error_status))
         } else {
             if f.expire_token_once {
                 f.expire_token_once = false;
@@ -112,9 +112,11 @@ async fn faults_and_log(State(state): State<EmulatorState>, req: Request, next: 
             }
             r
         }
-        Some(Ok(())) => {
-            error_body(StatusCode::INTERNAL_SERVER_ERROR, "internal.server.error", "Injected server error (emulator fault)")
-        }
+        Some(Ok(status)) => error_body(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "internal.server.error",
+            "Injected server error (emulator fault)",
+        ),
         None => next.run(req).await,
     };
     if let Ok(v) = HeaderValue::from_str(&Uuid::new_v4().to_string()) {
