@@ -147,8 +147,23 @@ pub fn image_payload(state: &EmulatorState, customer_id: &str, conversation_id: 
 /// Posts one payload to the current webhook URL with Genesys' retry rules
 /// and records the outcome.
 pub async fn deliver(state: &EmulatorState, kind: &str, customer_id: &str, payload: Value) -> DeliveryRecord {
-    let config = state.config();
     let message_id = payload.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    // Serialised once: the signature covers exactly these bytes on every attempt.
+    let body = serde_json::to_vec(&payload).unwrap_or_default();
+    deliver_raw(state, kind, customer_id, &message_id, body).await
+}
+
+/// Posts `body` exactly as given (signed over these bytes) with Genesys'
+/// retry rules and records the outcome.
+pub async fn deliver_raw(
+    state: &EmulatorState,
+    kind: &str,
+    customer_id: &str,
+    message_id: &str,
+    body: Vec<u8>,
+) -> DeliveryRecord {
+    let config = state.config();
+    let message_id = message_id.to_string();
     let mut record = DeliveryRecord {
         message_id,
         kind: kind.to_string(),
@@ -161,8 +176,6 @@ pub async fn deliver(state: &EmulatorState, kind: &str, customer_id: &str, paylo
         state.emit(EmulatorEvent::Delivery(record.clone()));
         return record;
     };
-    // Serialised once: the signature covers exactly these bytes on every attempt.
-    let body = serde_json::to_vec(&payload).unwrap_or_default();
     let signature = sign(&config.webhook_secret, &body);
     let attempts = 1 + config.delivery_retries;
     let mut last = String::new();
