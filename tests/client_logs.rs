@@ -49,7 +49,8 @@ fn no_secret_or_token_in_any_log_line() {
         assert!(report.ok(), "{}", report.to_text("t"));
 
         let client = Client::new(&account, fast_options(), None).unwrap();
-        let sent = client.send_message(&InboundMessage::text(Customer::new("jane@example.com"), "hello")).await.unwrap();
+        let sent =
+            client.send_message(&InboundMessage::text(Customer::new("jane@example.com"), "hello")).await.unwrap();
         // An expired token and a retry log too.
         emu.faults().expire_token_once();
         client.send_typing(&Customer::new("jane@example.com")).await.unwrap();
@@ -89,6 +90,9 @@ fn no_secret_or_token_in_any_log_line() {
 
 fn base64_basic() -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", defaults::EMULATOR_CLIENT_ID, defaults::EMULATOR_CLIENT_SECRET))
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        defaults::EMULATOR_CLIENT_ID,
+        defaults::EMULATOR_CLIENT_SECRET
+    ))
 }

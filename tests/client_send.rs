@@ -18,13 +18,16 @@ use support::*;
 #[tokio::test]
 async fn a_ticket_message_with_image_reaches_genesys_and_the_agent_answers() {
     let mut hook = start_hook(200).await;
-    let emu = start_emulator(genesys_desk::emulator::EmulatorConfig { webhook_url: Some(hook.url()), ..fast_config() })
-        .await;
+    let emu =
+        start_emulator(genesys_desk::emulator::EmulatorConfig { webhook_url: Some(hook.url()), ..fast_config() }).await;
     let log = Arc::new(Mutex::new(Vec::<TrafficEntry>::new()));
     let sink_log = log.clone();
-    let client =
-        Client::new(&account_for(&emu.url()), fast_options(), Some(Arc::new(move |e| sink_log.lock().unwrap().push(e))))
-            .unwrap();
+    let client = Client::new(
+        &account_for(&emu.url()),
+        fast_options(),
+        Some(Arc::new(move |e| sink_log.lock().unwrap().push(e))),
+    )
+    .unwrap();
 
     let ticket = TicketDraft {
         email: "jane@example.com".into(),
@@ -127,7 +130,10 @@ async fn typing_integrations_and_webhook_patch() {
     assert_eq!(list[0].name, defaults::EMULATOR_INTEGRATION_NAME);
 
     let updated = client.set_webhook_url("https://abc.trycloudflare.com/hooks/Emulator").await.unwrap();
-    assert_eq!(updated.outbound_notification_webhook_url.as_deref(), Some("https://abc.trycloudflare.com/hooks/Emulator"));
+    assert_eq!(
+        updated.outbound_notification_webhook_url.as_deref(),
+        Some("https://abc.trycloudflare.com/hooks/Emulator")
+    );
     let read = client.integration().await.unwrap();
     assert_eq!(read.outbound_notification_webhook_url.as_deref(), Some("https://abc.trycloudflare.com/hooks/Emulator"));
 }
@@ -169,9 +175,7 @@ async fn strict_validation_names_the_field_in_a_400() {
         emu.url(),
         defaults::EMULATOR_INTEGRATION_ID
     );
-    let post = |body: Value| {
-        http.post(&url).bearer_auth(token["access_token"].as_str().unwrap()).json(&body).send()
-    };
+    let post = |body: Value| http.post(&url).bearer_auth(token["access_token"].as_str().unwrap()).json(&body).send();
     let ok = post(serde_json::json!({
         "channel": {"from": {"id": "c1", "idType": "Opaque"}, "time": "2025-01-15T10:00:00.000Z", "platform": "Open"},
         "text": "hi", "direction": "Inbound"
@@ -195,9 +199,12 @@ async fn token_traffic_is_redacted() {
     let emu = start_emulator(fast_config()).await;
     let log = Arc::new(Mutex::new(Vec::<TrafficEntry>::new()));
     let sink_log = log.clone();
-    let client =
-        Client::new(&account_for(&emu.url()), fast_options(), Some(Arc::new(move |e| sink_log.lock().unwrap().push(e))))
-            .unwrap();
+    let client = Client::new(
+        &account_for(&emu.url()),
+        fast_options(),
+        Some(Arc::new(move |e| sink_log.lock().unwrap().push(e))),
+    )
+    .unwrap();
     client.integration().await.unwrap();
     let entries = log.lock().unwrap().clone();
     assert_eq!(entries.len(), 2);

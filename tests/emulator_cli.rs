@@ -156,7 +156,8 @@ fn send_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Email \"not-an-email\""));
 
-    let out = cli(home.path(), "x", &explicit(url, &["send", "--email", "a@b.co", "--text", "hi", "--image", "./a.png"]));
+    let out =
+        cli(home.path(), "x", &explicit(url, &["send", "--email", "a@b.co", "--text", "hi", "--image", "./a.png"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("public URL"));
 

@@ -73,7 +73,11 @@ async fn agent_payloads_have_the_fields_of_the_samples() {
     let mut by_sample = Vec::new();
     for _ in 0..3 {
         let d = hook.next(Duration::from_secs(5)).await;
-        assert!(signature::is_valid(genesys_desk::config::defaults::EMULATOR_WEBHOOK_SECRET, &d.body, &d.signature.unwrap()));
+        assert!(signature::is_valid(
+            genesys_desk::config::defaults::EMULATOR_WEBHOOK_SECRET,
+            &d.body,
+            &d.signature.unwrap()
+        ));
         let v: Value = serde_json::from_slice(&d.body).unwrap();
         // Parses as the samples do.
         let parsed: NormalizedMessage = serde_json::from_slice(&d.body).unwrap();
@@ -137,8 +141,8 @@ async fn delivery_retries_5xx_and_stops_after_five_retries() {
 #[tokio::test]
 async fn delivery_succeeds_when_the_webhook_recovers_and_does_not_retry_4xx() {
     let mut hook = start_hook(503).await;
-    let emu = start_emulator(EmulatorConfig { webhook_url: Some(hook.url()), agent_enabled: false, ..fast_config() })
-        .await;
+    let emu =
+        start_emulator(EmulatorConfig { webhook_url: Some(hook.url()), agent_enabled: false, ..fast_config() }).await;
     let status = hook.status.clone();
     let payload = agent::text_payload(emu.state(), "c1", "conv-1", "hello");
     let deliver = tokio::spawn({

@@ -69,14 +69,16 @@ fn shown_secret(value: &str, default: &str, env: &str) -> String {
 
 pub fn run(_home: Option<PathBuf>, args: EmulatorArgs) -> CliResult {
     let bind = args.bind.clone().unwrap_or_else(|| defaults::EMULATOR_ADDR.to_string());
-    let addr: SocketAddr = bind
-        .parse()
-        .map_err(|_| CliError::Usage(format!("--bind \"{bind}\" is not an address: use IP:PORT, e.g. 127.0.0.1:8786")))?;
+    let addr: SocketAddr = bind.parse().map_err(|_| {
+        CliError::Usage(format!("--bind \"{bind}\" is not an address: use IP:PORT, e.g. 127.0.0.1:8786"))
+    })?;
     let config = config_from(&args)?;
     let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
         let emulator = Emulator::start(addr, config.clone()).await.map_err(|e| {
-            CliError::Failed(format!("cannot listen on {addr} ({e}): is another emulator running? try --bind 127.0.0.1:0"))
+            CliError::Failed(format!(
+                "cannot listen on {addr} ({e}): is another emulator running? try --bind 127.0.0.1:0"
+            ))
         })?;
         let mut events = emulator.subscribe();
         println!("emulator listening on {}", emulator.url());
@@ -123,7 +125,9 @@ fn event_line(event: &EmulatorEvent) -> String {
             DeliveryOutcome::GaveUp { last } => {
                 format!("webhook {} {} NOT delivered after {} attempt(s): {last}", d.kind, d.message_id, d.attempts)
             }
-            DeliveryOutcome::NoWebhook => format!("webhook {} {}: the integration has no webhook URL", d.kind, d.message_id),
+            DeliveryOutcome::NoWebhook => {
+                format!("webhook {} {}: the integration has no webhook URL", d.kind, d.message_id)
+            }
         },
     }
 }

@@ -92,8 +92,8 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
         custom_attributes: ticket.custom_attributes.clone(),
     };
     let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
-    let client = Client::new(&account, ClientOptions::default(), None)
-        .map_err(|e| CliError::Failed(e.user_message()))?;
+    let client =
+        Client::new(&account, ClientOptions::default(), None).map_err(|e| CliError::Failed(e.user_message()))?;
     let sent = runtime.block_on(client.send_message(&message)).map_err(|e| CliError::Failed(e.user_message()))?;
     if args.json {
         println!(

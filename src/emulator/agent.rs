@@ -45,7 +45,9 @@ pub fn reply_text(message: &ValidMessage) -> String {
     let who = message.nickname.as_deref().unwrap_or("there");
     match message.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) if message.has_image => {
-            format!("Hi {who}, this is the emulator agent. Thanks for the picture; you wrote: \"{t}\". Here is one back.")
+            format!(
+                "Hi {who}, this is the emulator agent. Thanks for the picture; you wrote: \"{t}\". Here is one back."
+            )
         }
         Some(t) => format!("Hi {who}, this is the emulator agent. You wrote: \"{t}\""),
         None => format!("Hi {who}, this is the emulator agent. Thanks for the picture; here is one back."),

@@ -42,11 +42,7 @@ fn non_empty<'a>(v: &'a Value, field: &str) -> Check<&'a str> {
 
 fn one_of<'a>(v: &'a Value, field: &str, allowed: &[&str]) -> Check<&'a str> {
     let s = string(v, field)?;
-    if allowed.contains(&s) {
-        Ok(s)
-    } else {
-        Err(bad(field, format!("\"{s}\" is not one of {}", allowed.join(", "))))
-    }
+    if allowed.contains(&s) { Ok(s) } else { Err(bad(field, format!("\"{s}\" is not one of {}", allowed.join(", ")))) }
 }
 
 fn timestamp(v: &Value, field: &str) -> Check<()> {

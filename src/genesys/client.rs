@@ -77,7 +77,8 @@ impl ImageRef {
                 message: format!("Image URL \"{url}\" must start with https:// so Genesys can download it"),
             });
         }
-        let filename = parsed.path_segments().and_then(|mut s| s.next_back()).filter(|s| !s.is_empty()).map(str::to_string);
+        let filename =
+            parsed.path_segments().and_then(|mut s| s.next_back()).filter(|s| !s.is_empty()).map(str::to_string);
         let mime = filename
             .as_deref()
             .and_then(|f| mime_guess::from_path(f).first())
@@ -132,7 +133,10 @@ pub struct SentMessage {
 pub enum ReceiptStatus {
     Delivered,
     /// `code` from API.md §4.4 (e.g. `GeneralError`), and a free message.
-    Failed { code: String, message: String },
+    Failed {
+        code: String,
+        message: String,
+    },
 }
 
 /// Id and name of an integration, for a picker.
@@ -448,9 +452,12 @@ impl Client {
                 correlation_id: raw.correlation_id,
             });
         }
-        let value = serde_json::from_slice(if raw.body.is_empty() { b"{}" } else { &raw.body }).map_err(|e| {
-            Error::Decode { step, url: url.clone(), detail: format!("the JSON does not have the expected fields ({e})") }
-        })?;
+        let value =
+            serde_json::from_slice(if raw.body.is_empty() { b"{}" } else { &raw.body }).map_err(|e| Error::Decode {
+                step,
+                url: url.clone(),
+                detail: format!("the JSON does not have the expected fields ({e})"),
+            })?;
         Ok((value, raw.correlation_id))
     }
 
@@ -535,11 +542,8 @@ impl Client {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let headers = header_pairs(response.headers());
-                let correlation_id = response
-                    .headers()
-                    .get(CORRELATION_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
+                let correlation_id =
+                    response.headers().get(CORRELATION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
                 let retry_after = response
                     .headers()
                     .get("Retry-After")

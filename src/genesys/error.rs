@@ -229,7 +229,11 @@ impl Error {
                 }
             }
             Error::Decode { step, url, detail } => {
-                format!("Unexpected answer to {} from {} ({detail}): is the Host URL a Genesys Cloud region?", step.as_str(), host_of(url))
+                format!(
+                    "Unexpected answer to {} from {} ({detail}): is the Host URL a Genesys Cloud region?",
+                    step.as_str(),
+                    host_of(url)
+                )
             }
             Error::Invalid { message, .. } => message.clone(),
         }
@@ -289,7 +293,11 @@ mod tests {
         let m = e.user_message();
         assert!(m.contains("client secret") && m.contains("region") && m.contains("login.mypurecloud.ie"), "{m}");
 
-        let e = Error::Connect { step: Step::Token, url: "https://login.x.example/oauth/token".into(), detail: "dns".into() };
+        let e = Error::Connect {
+            step: Step::Token,
+            url: "https://login.x.example/oauth/token".into(),
+            detail: "dns".into(),
+        };
         assert_eq!(e.field(), Some(Field::Host));
         assert!(e.user_message().contains("Host URL"));
     }

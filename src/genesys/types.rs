@@ -321,9 +321,7 @@ pub struct NormalizedMessage {
 /// An ISO-8601 UTC timestamp with milliseconds, as Genesys writes them.
 pub fn now_iso() -> String {
     let now = time::OffsetDateTime::now_utc();
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     now.format(&fmt).unwrap_or_else(|_| now.unix_timestamp().to_string())
 }
 
@@ -332,27 +330,26 @@ pub fn now_iso() -> String {
 mod tests {
     use super::*;
 
-    const SAMPLES: &str = "/work/shared/genesys/samples";
+    /// Byte-exact copies of ../shared/genesys/samples.
+    const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/emulator/samples");
 
-    fn sample(name: &str) -> Option<String> {
-        std::fs::read_to_string(format!("{SAMPLES}/{name}")).ok()
+    fn sample(name: &str) -> String {
+        std::fs::read_to_string(format!("{SAMPLES}/{name}")).unwrap()
     }
 
     #[test]
     fn samples_parse() {
-        if let Some(text) = sample("integration.json") {
-            let i: Integration = serde_json::from_str(&text).unwrap();
-            assert_eq!(i.create_status.as_deref(), Some("Completed"));
-            assert!(i.extra.contains_key("supportedContent"));
-            assert!(!format!("{i:?}").contains("DEADBEEF"));
-        }
-        if let Some(text) = sample("inbound-message-response.json") {
-            let m: NormalizedMessage = serde_json::from_str(&text).unwrap();
-            assert_eq!(m.conversation_id.as_deref(), Some("d06cb41e-f938-4dcf-b823-c8af1a39d7e5"));
-        }
-        if let Some(text) = sample("inbound-image-request.json") {
-            let m: InboundMessageBody = serde_json::from_str(&text).unwrap();
-            assert_eq!(m.content[0].attachment.as_ref().unwrap().media_type, "Image");
+        let i: Integration = serde_json::from_str(&sample("integration.json")).unwrap();
+        assert_eq!(i.create_status.as_deref(), Some("Completed"));
+        assert!(i.extra.contains_key("supportedContent"));
+        assert!(!format!("{i:?}").contains("DEADBEEF"));
+        let m: NormalizedMessage = serde_json::from_str(&sample("inbound-message-response.json")).unwrap();
+        assert_eq!(m.conversation_id.as_deref(), Some("d06cb41e-f938-4dcf-b823-c8af1a39d7e5"));
+        let m: InboundMessageBody = serde_json::from_str(&sample("inbound-image-request.json")).unwrap();
+        assert_eq!(m.content[0].attachment.as_ref().unwrap().media_type, "Image");
+        for name in ["outbound-text.json", "outbound-image.json", "outbound-typing.json"] {
+            let m: NormalizedMessage = serde_json::from_str(&sample(name)).unwrap();
+            assert_eq!(m.direction.as_deref(), Some("Outbound"), "{name}");
         }
     }
 

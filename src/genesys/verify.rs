@@ -20,13 +20,7 @@ fn check(id: CheckId, status: CheckStatus, message: impl Into<String>, hint: imp
 }
 
 fn failed(id: CheckId, err: &Error) -> Check {
-    Check {
-        id,
-        status: CheckStatus::Fail,
-        message: err.user_message(),
-        hint: hint_for(err),
-        field: err.field(),
-    }
+    Check { id, status: CheckStatus::Fail, message: err.user_message(), hint: hint_for(err), field: err.field() }
 }
 
 fn hint_for(err: &Error) -> String {
@@ -101,7 +95,12 @@ pub async fn run_with_traffic(
         Ok(info) => {
             let life = info.expires_in_secs.map(|s| format!(", valid {}", human_secs(s))).unwrap_or_default();
             push(
-                check(CheckId::Token, CheckStatus::Pass, format!("Token issued for client {}{life}", account.client_id), ""),
+                check(
+                    CheckId::Token,
+                    CheckStatus::Pass,
+                    format!("Token issued for client {}{life}", account.client_id),
+                    "",
+                ),
                 &mut report,
             );
         }
@@ -167,10 +166,9 @@ async fn host_check(host: &Host, connect_timeout: Duration) -> Check {
         Host::Region(r) => format!("Region {} ({}): {}", r.label, r.key, base),
         Host::Custom(url) => format!("Custom host {url} (emulator or test server)"),
     };
-    let Some((name, port)) = url::Url::parse(&base)
-        .ok()
-        .and_then(|u| Some((u.host_str()?.trim_matches(|c| c == '[' || c == ']').to_string(), u.port_or_known_default()?)))
-    else {
+    let Some((name, port)) = url::Url::parse(&base).ok().and_then(|u| {
+        Some((u.host_str()?.trim_matches(|c| c == '[' || c == ']').to_string(), u.port_or_known_default()?))
+    }) else {
         return Check {
             field: Some(Field::Host),
             ..check(CheckId::Host, CheckStatus::Fail, format!("{what}: not a usable URL"), "Check the Host URL")

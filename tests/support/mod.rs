@@ -90,8 +90,7 @@ pub async fn start_hook(status: u16) -> Hook {
              headers: HeaderMap,
              body: Bytes| async move {
                 let code = *status.lock().unwrap();
-                let signature =
-                    headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).map(str::to_string);
+                let signature = headers.get("x-hub-signature-256").and_then(|v| v.to_str().ok()).map(str::to_string);
                 let _ = tx.send(Delivery { body: body.to_vec(), signature, status: code });
                 StatusCode::from_u16(code).unwrap()
             },
