@@ -119,3 +119,23 @@ async fn connection_refused_names_the_host() {
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     assert!(err.user_message().contains("Host URL"), "{}", err.user_message());
 }
+
+#[tokio::test]
+async fn the_token_is_cached_until_shortly_before_it_expires() {
+    let emu = start_emulator(genesys_desk::emulator::EmulatorConfig {
+        token_lifetime: Duration::from_secs(1),
+        ..fast_config()
+    })
+    .await;
+    let client = Client::new(&account_for(&emu.url()), fast_options(), None).unwrap();
+    let token_calls = || emu.requests().iter().filter(|r| r.path == "/oauth/token").count();
+    assert_eq!(client.token().await.unwrap().expires_in_secs, Some(1));
+    client.integration().await.unwrap();
+    client.integration().await.unwrap();
+    assert_eq!(token_calls(), 1, "cached");
+    // Refreshed 10% before expiry: after 0.95 s the cached token is stale.
+    tokio::time::sleep(Duration::from_millis(950)).await;
+    client.integration().await.unwrap();
+    assert_eq!(token_calls(), 2, "refreshed before it expired");
+    assert_eq!(integration_gets(&emu), vec![200, 200, 200], "never sent an expired token");
+}

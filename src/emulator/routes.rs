@@ -153,7 +153,13 @@ async fn token(State(state): State<EmulatorState>, headers: HeaderMap, body: Byt
         return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "grant_type must be client_credentials");
     }
     let token = format!("emu-{}", Uuid::new_v4().simple());
-    lock(&state.shared.tokens).insert(token.clone(), Instant::now() + config.token_lifetime);
+    {
+        let mut tokens = lock(&state.shared.tokens);
+        // A long-running emulator issues a token per verify: forget the expired ones.
+        let now = Instant::now();
+        tokens.retain(|_, expires| *expires > now);
+        tokens.insert(token.clone(), now + config.token_lifetime);
+    }
     axum::Json(json!({
         "access_token": token,
         "token_type": "bearer",

@@ -636,6 +636,15 @@ mod tests {
     }
 
     #[test]
+    fn default_options_are_the_documented_ones() {
+        let o = ClientOptions::default();
+        assert_eq!(o.connect_timeout, Duration::from_secs(10));
+        assert_eq!(o.request_timeout, Duration::from_secs(30));
+        assert_eq!(o.max_retries, 3);
+        assert_eq!(o.default_retry_after, Duration::from_secs(3));
+    }
+
+    #[test]
     fn client_debug_hides_the_secret() {
         let account = crate::config::defaults::emulator_account_draft().parse().unwrap();
         let c = Client::new(&account, ClientOptions::default(), None).unwrap();
