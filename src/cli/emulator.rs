@@ -1,10 +1,18 @@
-//! `genesys-desk emulator`.
+//! `genesys-desk emulator`: runs the local Genesys Cloud in the foreground.
+//! The first stdout line is `emulator listening on http://ADDR` (so scripts
+//! and tests can bind port 0), then what it serves, then one line per request
+//! and webhook delivery. Ctrl-C stops it.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
 
+use super::verify::{CLIENT_SECRET_ENV, WEBHOOK_SECRET_ENV};
 use super::{CliError, CliResult};
+use crate::config::account::parse_uuid;
+use crate::config::{Field, defaults};
+use crate::emulator::{DeliveryOutcome, Emulator, EmulatorConfig, EmulatorEvent};
 
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
@@ -20,6 +28,106 @@ pub struct EmulatorArgs {
     pub webhook: Option<String>,
 }
 
-pub fn run(_home: Option<PathBuf>, _args: EmulatorArgs) -> CliResult {
-    Err(CliError::Failed("emulator: not built yet".into()))
+/// The emulator configuration the arguments and environment ask for.
+pub fn config_from(args: &EmulatorArgs) -> Result<EmulatorConfig, CliError> {
+    let mut config = EmulatorConfig::default();
+    if let Some(id) = &args.client_id {
+        config.client_id = parse_uuid(Field::ClientId, id).map_err(|e| CliError::Usage(e.message))?.to_string();
+    }
+    if let Some(id) = &args.integration_id {
+        config.integration_id =
+            parse_uuid(Field::IntegrationId, id).map_err(|e| CliError::Usage(e.message))?.to_string();
+    }
+    if let Some(url) = &args.webhook {
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => config.webhook_url = Some(url.clone()),
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--webhook \"{url}\" is not an http(s) URL: e.g. {}",
+                    defaults::EMULATOR_WEBHOOK_URL
+                )));
+            }
+        }
+    }
+    if let Ok(secret) = std::env::var(CLIENT_SECRET_ENV)
+        && !secret.trim().is_empty()
+    {
+        config.client_secret = secret.trim().to_string();
+    }
+    if let Ok(secret) = std::env::var(WEBHOOK_SECRET_ENV)
+        && !secret.is_empty()
+    {
+        config.webhook_secret = secret;
+    }
+    Ok(config)
+}
+
+/// Prints a secret only when it is the documented default of the Emulator account.
+fn shown_secret(value: &str, default: &str, env: &str) -> String {
+    if value == default { format!("{value}   (default of the Emulator account)") } else { format!("(from {env})") }
+}
+
+pub fn run(_home: Option<PathBuf>, args: EmulatorArgs) -> CliResult {
+    let bind = args.bind.clone().unwrap_or_else(|| defaults::EMULATOR_ADDR.to_string());
+    let addr: SocketAddr = bind.parse().map_err(|_| {
+        CliError::Usage(format!("--bind \"{bind}\" is not an address: use IP:PORT, e.g. 127.0.0.1:8786"))
+    })?;
+    let config = config_from(&args)?;
+    let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        let emulator = Emulator::start(addr, config.clone()).await.map_err(|e| {
+            CliError::Failed(format!(
+                "cannot listen on {addr} ({e}): is another emulator running? try --bind 127.0.0.1:0"
+            ))
+        })?;
+        let mut events = emulator.subscribe();
+        println!("emulator listening on {}", emulator.url());
+        println!("  host URL:        {}", emulator.url());
+        println!("  client id:       {}", config.client_id);
+        println!(
+            "  client secret:   {}",
+            shown_secret(&config.client_secret, defaults::EMULATOR_CLIENT_SECRET, CLIENT_SECRET_ENV)
+        );
+        println!("  integration id:  {} ({})", config.integration_id, config.integration_name);
+        println!("  webhook URL:     {}", config.webhook_url.as_deref().unwrap_or("(none)"));
+        println!(
+            "  webhook secret:  {}",
+            shown_secret(&config.webhook_secret, defaults::EMULATOR_WEBHOOK_SECRET, WEBHOOK_SECRET_ENV)
+        );
+        println!("  agent images:    {}/api/v2/downloads/{{id}}", emulator.url());
+        println!("Press Ctrl-C to stop.");
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                event = events.recv() => match event {
+                    Ok(event) => println!("{}", event_line(&event)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => println!("({n} events not shown)"),
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
+            }
+        }
+        println!("emulator stopped");
+        emulator.shutdown().await;
+        Ok(())
+    })
+}
+
+fn event_line(event: &EmulatorEvent) -> String {
+    match event {
+        EmulatorEvent::Request(r) => format!("{} {} -> {} ({} ms)", r.method, r.path, r.status, r.latency_ms),
+        EmulatorEvent::DeliveryAttempt { kind, url, attempt, result } => {
+            format!("webhook {kind} -> {url} attempt {attempt}: {result}")
+        }
+        EmulatorEvent::Delivery(d) => match &d.outcome {
+            DeliveryOutcome::Delivered { status } => {
+                format!("webhook {} {} delivered ({status}) after {} attempt(s)", d.kind, d.message_id, d.attempts)
+            }
+            DeliveryOutcome::GaveUp { last } => {
+                format!("webhook {} {} NOT delivered after {} attempt(s): {last}", d.kind, d.message_id, d.attempts)
+            }
+            DeliveryOutcome::NoWebhook => {
+                format!("webhook {} {}: the integration has no webhook URL", d.kind, d.message_id)
+            }
+        },
+    }
 }

@@ -1,10 +1,21 @@
-//! `genesys-desk verify`.
+//! `genesys-desk verify`: the checklist, as text or `--json`; exit 1 when a
+//! check fails.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::Args;
+use serde_json::json;
 
 use super::{CliError, CliResult};
+use crate::config::{Account, AccountDraft, AccountStore, Environment, Paths};
+use crate::genesys::{ClientOptions, verify};
+use crate::model::verify::{Check, CheckStatus};
+
+/// Environment variable holding the OAuth client secret for the explicit form.
+pub const CLIENT_SECRET_ENV: &str = "GENESYS_CLIENT_SECRET";
+/// Environment variable holding the webhook secret (optional).
+pub const WEBHOOK_SECRET_ENV: &str = "GENESYS_WEBHOOK_SECRET";
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -25,6 +36,118 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-pub fn run(_home: Option<PathBuf>, _args: VerifyArgs) -> CliResult {
-    Err(CliError::Failed("verify: not built yet".into()))
+/// Where the account of `verify`/`send` comes from.
+pub struct AccountArgs<'a> {
+    pub account: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub integration_id: Option<&'a str>,
+    pub env: Option<&'a str>,
+}
+
+/// The stored account named `ACCOUNT`, or one built from `--host
+/// --client-id --integration-id` and the secrets in the environment.
+pub fn resolve_account(home: Option<PathBuf>, args: AccountArgs<'_>) -> Result<Account, CliError> {
+    let explicit = args.host.is_some() || args.client_id.is_some() || args.integration_id.is_some();
+    match (args.account, explicit) {
+        (Some(_), true) => Err(CliError::Usage(
+            "give either an ACCOUNT name or --host, --client-id and --integration-id, not both".into(),
+        )),
+        (None, false) => Err(CliError::Usage(
+            "no account: give a stored ACCOUNT name, or --host, --client-id and --integration-id (client secret in GENESYS_CLIENT_SECRET)".into(),
+        )),
+        (Some(name), false) => {
+            let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
+            let store = AccountStore::open(&paths).map_err(|e| CliError::Failed(e.to_string()))?;
+            let env = match args.env {
+                Some(e) => Environment::from_str(e).map_err(CliError::Usage)?,
+                None => store.tier().default_environment(),
+            };
+            store.account(env, name).map_err(|e| match e {
+                crate::config::StoreError::NotFound(m) | crate::config::StoreError::ReadOnly(m) => CliError::Usage(m),
+                other => CliError::Failed(other.to_string()),
+            })
+        }
+        (None, true) => {
+            let missing: Vec<&str> = [
+                ("--host", args.host),
+                ("--client-id", args.client_id),
+                ("--integration-id", args.integration_id),
+            ]
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(n, _)| *n)
+            .collect();
+            if !missing.is_empty() {
+                return Err(CliError::Usage(format!("missing {}: the explicit form needs all three", missing.join(", "))));
+            }
+            let client_secret = std::env::var(CLIENT_SECRET_ENV).unwrap_or_default();
+            if client_secret.trim().is_empty() {
+                return Err(CliError::Usage(format!(
+                    "{CLIENT_SECRET_ENV} is not set: export the OAuth client secret (Admin > Integrations > OAuth) before running"
+                )));
+            }
+            let draft = AccountDraft {
+                name: "command-line".into(),
+                host: args.host.unwrap_or_default().into(),
+                client_id: args.client_id.unwrap_or_default().into(),
+                client_secret,
+                integration_id: args.integration_id.unwrap_or_default().into(),
+                webhook_secret: std::env::var(WEBHOOK_SECRET_ENV).unwrap_or_default(),
+                public_webhook_base: String::new(),
+                accept_unsigned: false,
+            };
+            draft.parse().map_err(|errors| {
+                CliError::Usage(errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n"))
+            })
+        }
+    }
+}
+
+fn check_line(c: &Check) -> String {
+    let mut out = format!("[{}] {:<12} {}", c.status.as_str(), c.id.as_str(), c.message);
+    if !c.hint.is_empty() {
+        out.push_str(&format!("\n       fix: {}", c.hint));
+    }
+    out
+}
+
+pub fn run(home: Option<PathBuf>, args: VerifyArgs) -> CliResult {
+    let account = resolve_account(
+        home,
+        AccountArgs {
+            account: args.account.as_deref(),
+            host: args.host.as_deref(),
+            client_id: args.client_id.as_deref(),
+            integration_id: args.integration_id.as_deref(),
+            env: args.env.as_deref(),
+        },
+    )?;
+    let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+    let json_out = args.json;
+    if !json_out {
+        println!("genesys-desk verify: {}", account.name);
+    }
+    let report = runtime.block_on(verify::run(&account, ClientOptions::default(), args.send, |c| {
+        if !json_out {
+            println!("{}", check_line(c));
+        }
+    }));
+    if json_out {
+        let checks: Vec<_> = report
+            .checks
+            .iter()
+            .map(|c| json!({"id": c.id.as_str(), "status": c.status.as_str(), "message": c.message, "hint": c.hint}))
+            .collect();
+        println!("{}", json!({"ok": report.ok(), "checks": checks}));
+    } else {
+        println!("{}", if report.ok() { "result: ok" } else { "result: FAILED" });
+    }
+    if report.ok() {
+        Ok(())
+    } else {
+        let failed: Vec<&str> =
+            report.checks.iter().filter(|c| c.status == CheckStatus::Fail).map(|c| c.id.as_str()).collect();
+        Err(CliError::Failed(format!("verify failed: {}", failed.join(", "))))
+    }
 }

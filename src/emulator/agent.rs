@@ -1,0 +1,264 @@
+//! The scripted agent: after each customer message it types, answers with a
+//! text (and an image when the customer sent one), each POSTed to the
+//! integration's webhook as an outbound Open message, signed with
+//! `X-Hub-Signature-256` over the exact bytes posted (API.md §6), and
+//! delivered with Genesys' rules: timeout, up to N retries on timeout,
+//! connection failure, 429 or 5xx, a fixed pause between attempts.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::validate::ValidMessage;
+use super::{DeliveryOutcome, DeliveryRecord, EmulatorEvent, EmulatorState};
+use crate::genesys::types::now_iso;
+use crate::webhook::signature::{SIGNATURE_HEADER, sign};
+
+/// Answers one customer message in the background (cancelled on shutdown).
+pub(super) fn spawn_reply(state: EmulatorState, message: ValidMessage, conversation_id: String) {
+    let cancel = state.shared.cancel.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = cancel.cancelled() => {}
+            _ = reply(&state, &message, &conversation_id) => {}
+        }
+    });
+}
+
+async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &str) {
+    let config = state.config();
+    tokio::time::sleep(config.agent_typing_delay).await;
+    deliver(state, "Typing", &message.customer_id, typing_payload(state, &message.customer_id)).await;
+    tokio::time::sleep(config.agent_reply_delay).await;
+    let text = reply_text(message);
+    deliver(state, "Text", &message.customer_id, text_payload(state, &message.customer_id, conversation_id, &text))
+        .await;
+    if message.has_image {
+        deliver(state, "Image", &message.customer_id, image_payload(state, &message.customer_id, conversation_id))
+            .await;
+    }
+}
+
+/// What the agent says.
+pub fn reply_text(message: &ValidMessage) -> String {
+    let who = message.nickname.as_deref().unwrap_or("there");
+    match message.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) if message.has_image => {
+            format!(
+                "Hi {who}, this is the emulator agent. Thanks for the picture; you wrote: \"{t}\". Here is one back."
+            )
+        }
+        Some(t) => format!("Hi {who}, this is the emulator agent. You wrote: \"{t}\""),
+        None => format!("Hi {who}, this is the emulator agent. Thanks for the picture; here is one back."),
+    }
+}
+
+fn from_party(state: &EmulatorState) -> Value {
+    let c = state.config();
+    json!({"nickname": c.integration_name, "id": c.integration_id, "idType": "Opaque"})
+}
+
+fn customer_party(customer_id: &str) -> Value {
+    json!({"id": customer_id, "idType": crate::genesys::IdType::detect(customer_id).as_str()})
+}
+
+fn new_id() -> String {
+    Uuid::new_v4().simple().to_string()
+}
+
+/// Outbound typing event (shape of samples/outbound-typing.json).
+pub fn typing_payload(state: &EmulatorState, customer_id: &str) -> Value {
+    let id = new_id();
+    json!({
+        "id": id,
+        "channel": {
+            "id": state.config().integration_id,
+            "platform": "Open",
+            "type": "Private",
+            "to": {"id": customer_id},
+            "from": from_party(state),
+            "time": now_iso(),
+            "messageId": id,
+        },
+        "type": "Event",
+        "events": [{"eventType": "Typing", "typing": {"type": "On", "duration": 5000}}],
+        "direction": "Outbound",
+    })
+}
+
+/// Outbound agent text (shape of samples/outbound-text.json).
+pub fn text_payload(state: &EmulatorState, customer_id: &str, conversation_id: &str, text: &str) -> Value {
+    let id = new_id();
+    json!({
+        "id": id,
+        "channel": {
+            "id": state.config().integration_id,
+            "messageId": id,
+            "platform": "Open",
+            "type": "Private",
+            "to": customer_party(customer_id),
+            "from": from_party(state),
+            "time": now_iso(),
+        },
+        "conversationId": conversation_id,
+        "direction": "Outbound",
+        "originatingEntity": "Human",
+        "type": "Text",
+        "text": text,
+        "content": [],
+        "reasons": [],
+        "relatedMessages": [],
+    })
+}
+
+/// Outbound agent image (shape of samples/outbound-image.json); the URL is
+/// the emulator's own download endpoint.
+pub fn image_payload(state: &EmulatorState, customer_id: &str, conversation_id: &str) -> Value {
+    let id = new_id();
+    let download = new_id();
+    json!({
+        "id": id,
+        "channel": {
+            "id": state.config().integration_id,
+            "messageId": id,
+            "platform": "Open",
+            "type": "Private",
+            "to": customer_party(customer_id),
+            "from": from_party(state),
+            "time": now_iso(),
+        },
+        "conversationId": conversation_id,
+        "direction": "Outbound",
+        "originatingEntity": "Human",
+        "type": "Text",
+        "content": [{
+            "contentType": "Attachment",
+            "attachment": {
+                "id": Uuid::new_v4().to_string(),
+                "mediaType": "Image",
+                "url": format!("{}/api/v2/downloads/{download}", state.base_url()),
+                "mime": "image/png",
+                "filename": "agent.png",
+                "contentSizeBytes": super::AGENT_IMAGE.len(),
+            }
+        }],
+    })
+}
+
+/// Posts one payload to the current webhook URL with Genesys' retry rules
+/// and records the outcome.
+pub async fn deliver(state: &EmulatorState, kind: &str, customer_id: &str, payload: Value) -> DeliveryRecord {
+    let message_id = payload.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    // Serialised once: the signature covers exactly these bytes on every attempt.
+    let body = serde_json::to_vec(&payload).unwrap_or_default();
+    deliver_raw(state, kind, customer_id, &message_id, body).await
+}
+
+/// Posts `body` exactly as given (signed over these bytes) with Genesys'
+/// retry rules and records the outcome.
+pub async fn deliver_raw(
+    state: &EmulatorState,
+    kind: &str,
+    customer_id: &str,
+    message_id: &str,
+    body: Vec<u8>,
+) -> DeliveryRecord {
+    let config = state.config();
+    let message_id = message_id.to_string();
+    let mut record = DeliveryRecord {
+        message_id,
+        kind: kind.to_string(),
+        customer_id: customer_id.to_string(),
+        url: config.webhook_url.clone(),
+        attempts: 0,
+        outcome: DeliveryOutcome::NoWebhook,
+    };
+    let Some(url) = config.webhook_url.clone() else {
+        state.emit(EmulatorEvent::Delivery(record.clone()));
+        return record;
+    };
+    let signature = sign(&config.webhook_secret, &body);
+    let attempts = 1 + config.delivery_retries;
+    let mut last = String::new();
+    for attempt in 1..=attempts {
+        record.attempts = attempt;
+        let sent = state
+            .shared
+            .http
+            .post(&url)
+            .timeout(config.delivery_timeout)
+            .header("Content-Type", "application/json")
+            .header(SIGNATURE_HEADER, &signature)
+            .body(body.clone())
+            .send()
+            .await;
+        let retryable = match sent {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                last = format!("HTTP {status}");
+                if response.status().is_success() {
+                    record.outcome = DeliveryOutcome::Delivered { status };
+                    emit_attempt(state, kind, &url, attempt, &last);
+                    state.emit(EmulatorEvent::Delivery(record.clone()));
+                    return record;
+                }
+                status == 429 || status >= 500
+            }
+            Err(e) if e.is_timeout() => {
+                last = format!("no answer within {} s", config.delivery_timeout.as_secs_f32());
+                true
+            }
+            Err(e) => {
+                last = format!("connection failed: {}", root_cause(&e));
+                true
+            }
+        };
+        emit_attempt(state, kind, &url, attempt, &last);
+        if !retryable {
+            break;
+        }
+        if attempt < attempts {
+            tokio::time::sleep(config.delivery_retry_delay).await;
+        }
+    }
+    record.outcome = DeliveryOutcome::GaveUp { last };
+    state.emit(EmulatorEvent::Delivery(record.clone()));
+    record
+}
+
+fn emit_attempt(state: &EmulatorState, kind: &str, url: &str, attempt: u32, result: &str) {
+    tracing::debug!(kind, url, attempt, result, "emulator webhook delivery attempt");
+    state.emit(EmulatorEvent::DeliveryAttempt {
+        kind: kind.to_string(),
+        url: url.to_string(),
+        attempt,
+        result: result.to_string(),
+    });
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    cause
+}
+
+/// Waits up to `timeout` for `count` finished deliveries (test helper).
+pub async fn wait_for_deliveries(state: &EmulatorState, count: usize, timeout: Duration) -> Vec<DeliveryRecord> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut events = state.subscribe();
+    loop {
+        let done = state.deliveries();
+        if done.len() >= count {
+            return done;
+        }
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) | Err(_) => return state.deliveries(),
+            Ok(_) => {}
+        }
+    }
+}
