@@ -1,63 +1,33 @@
-//! The notifications session against the emulator's socket over loopback:
-//! events arrive in order, a dropped socket reconnects and re-subscribes, a
+//! The notifications session against the emulator's socket over loopback,
+//! through the real Genesys client: join/leave/wrap-up arrive in order, a
+//! dropped socket reconnects and re-subscribes (without repeating events), a
 //! rejected topic names the missing permission.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
-use genesys_desk::emulator::notifications::{HubConfig, NotificationHub};
-use genesys_desk::genesys::notifications::{
-    Channel, ChannelTopic, NotificationsApi, NotifierEvent, PresenceKind, SessionOptions, WatchCommand, parse_topics,
-    run_session,
-};
-use serde_json::json;
+use genesys_desk::config::{Account, defaults};
+use genesys_desk::emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use genesys_desk::genesys::notifications::{NotifierEvent, PresenceKind, SessionOptions, WatchCommand, run_session};
+use genesys_desk::genesys::{Client, ClientOptions, Customer, InboundMessage};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-struct PlainApi {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl NotificationsApi for PlainApi {
-    async fn create_channel(&self) -> Result<Channel, String> {
-        let r = self
-            .http
-            .post(format!("{}/api/v2/notifications/channels", self.base))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        r.json().await.map_err(|e| e.to_string())
-    }
-    async fn add_subscriptions(&self, channel_id: &str, topics: &[String]) -> Result<Vec<ChannelTopic>, String> {
-        self.subscribe(reqwest::Method::POST, channel_id, topics).await
-    }
-    async fn replace_subscriptions(&self, channel_id: &str, topics: &[String]) -> Result<Vec<ChannelTopic>, String> {
-        self.subscribe(reqwest::Method::PUT, channel_id, topics).await
-    }
-}
-
-impl PlainApi {
-    async fn subscribe(
-        &self,
-        method: reqwest::Method,
-        id: &str,
-        topics: &[String],
-    ) -> Result<Vec<ChannelTopic>, String> {
-        let body: Vec<_> = topics.iter().map(|t| json!({ "id": t })).collect();
-        let url = format!("{}/api/v2/notifications/channels/{id}/subscriptions", self.base);
-        let r = self.http.request(method, url).json(&body).send().await.map_err(|e| e.to_string())?;
-        parse_topics(&r.text().await.map_err(|e| e.to_string())?)
-    }
-}
-
-async fn start_hub(config: HubConfig) -> (NotificationHub, String) {
-    let hub = NotificationHub::new(config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = hub.routes();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (hub, base)
+async fn start_emulator(config: EmulatorConfig) -> (RunningEmulator, Client) {
+    let config = EmulatorConfig {
+        webhook_url: None,
+        agent_typing_delay: Duration::from_millis(20),
+        agent_reply_delay: Duration::from_millis(20),
+        agent_leave_delay: Duration::from_millis(20),
+        notifications_heartbeat: Duration::from_millis(100),
+        ..config
+    };
+    let emulator = Emulator::start("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
+    let mut draft = defaults::emulator_account_draft();
+    draft.host = emulator.url();
+    let account: Account = draft.parse().unwrap();
+    let client = Client::new(&account, ClientOptions::default(), None).unwrap();
+    (emulator, client)
 }
 
 struct Session {
@@ -66,13 +36,12 @@ struct Session {
     cancel: CancellationToken,
 }
 
-fn start_session(base: String) -> Session {
+fn start_session(client: Client) -> Session {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
     let options = SessionOptions { backoff_initial: Duration::from_millis(50), ..SessionOptions::default() };
-    let api = PlainApi { http: reqwest::Client::new(), base };
-    tokio::spawn(run_session(api, options, cmd_rx, ev_tx, cancel.clone()));
+    tokio::spawn(run_session(client, options, cmd_rx, ev_tx, cancel.clone()));
     Session { commands: cmd_tx, events: ev_rx, cancel }
 }
 
@@ -89,42 +58,42 @@ async fn next_event(s: &mut Session, pred: impl Fn(&NotifierEvent) -> bool) -> N
     .expect("timed out waiting for a notification event")
 }
 
-async fn wait_subscribed(hub: &NotificationHub, topic: &str) {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while !hub.live_topics().contains(topic) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+async fn presence(s: &mut Session, count: usize) -> Vec<PresenceKind> {
+    let mut kinds = Vec::new();
+    while kinds.len() < count {
+        if let NotifierEvent::Presence(p) = next_event(s, |e| matches!(e, NotifierEvent::Presence(_))).await {
+            kinds.push(p.kind);
         }
-    })
-    .await
-    .expect("topic never subscribed");
+    }
+    kinds
+}
+
+async fn send(client: &Client, text: &str) -> String {
+    let customer = Customer::new("jane@example.com").with_name("Jane Doe");
+    let sent = client.send_message(&InboundMessage::text(customer, text)).await.unwrap();
+    sent.conversation_id.expect("prefetchConversationId gives the conversation id")
 }
 
 #[tokio::test]
 async fn join_leave_and_wrap_up_arrive_in_order_and_survive_a_dropped_socket() {
-    let (hub, base) = start_hub(HubConfig { heartbeat: Duration::from_millis(100), ..HubConfig::default() }).await;
-    let mut s = start_session(base);
+    let (emulator, client) = start_emulator(EmulatorConfig::default()).await;
+    let mut s = start_session(client.clone());
     next_event(&mut s, |e| matches!(e, NotifierEvent::Connected { .. })).await;
-    s.commands.send(WatchCommand::Watch("conv-1".into())).unwrap();
-    wait_subscribed(&hub, "v2.detail.events.conversation.conv-1.acw").await;
 
-    hub.publish("conv-1", "acd.start", json!({ "queueId": "q1" }));
-    hub.publish("conv-1", "user.start", json!({ "userId": "agent-7" }));
-    let mut kinds = Vec::new();
-    for _ in 0..2 {
-        if let NotifierEvent::Presence(p) = next_event(&mut s, |e| matches!(e, NotifierEvent::Presence(_))).await {
-            kinds.push(p.kind);
-        }
-    }
+    let conversation = send(&client, "Hello, my order is late").await;
+    s.commands.send(WatchCommand::Watch(conversation.clone())).unwrap();
+    let agent = Some("emulator-agent-0001".to_string());
     assert_eq!(
-        kinds,
+        presence(&mut s, 2).await,
         vec![
-            PresenceKind::Queued { queue_id: Some("q1".into()) },
-            PresenceKind::AgentJoined { user_id: Some("agent-7".into()) }
+            PresenceKind::Queued { queue_id: Some("emulator-queue-0001".into()) },
+            PresenceKind::AgentJoined { user_id: agent.clone() }
         ]
     );
     next_event(&mut s, |e| matches!(e, NotifierEvent::Heartbeat)).await;
 
     // The server drops the socket: the session makes a new channel and re-subscribes.
+    let hub = emulator.state().notifications().clone();
     let created = hub.channels_created();
     hub.drop_sockets();
     next_event(&mut s, |e| matches!(e, NotifierEvent::Disconnected { .. })).await;
@@ -135,28 +104,31 @@ async fn join_leave_and_wrap_up_arrive_in_order_and_survive_a_dropped_socket() {
     };
     assert_eq!(topics, 5);
     assert_eq!(hub.channels_created(), created + 1);
-    wait_subscribed(&hub, "v2.detail.events.conversation.conv-1.user.end").await;
+    assert!(hub.live_topics().contains(&format!("v2.detail.events.conversation.{conversation}.acw")));
 
-    hub.publish("conv-1", "user.end", json!({ "userId": "agent-7" }));
-    hub.publish("conv-1", "acw", json!({ "wrapupCode": "Resolved", "wrapupDurationMs": 4000 }));
-    let mut after = Vec::new();
-    for _ in 0..2 {
-        if let NotifierEvent::Presence(p) = next_event(&mut s, |e| matches!(e, NotifierEvent::Presence(_))).await {
-            after.push(p.kind.describe(None));
-        }
-    }
-    assert_eq!(after, vec!["Agent agent-7 left".to_string(), "Wrap-up: Resolved (4s)".to_string()]);
+    // The customer says goodbye: the agent leaves and wraps up. Events from
+    // before the drop are not reported a second time.
+    assert_eq!(send(&client, "Thanks, bye").await, conversation);
+    let kinds = presence(&mut s, 3).await;
+    assert_eq!(kinds[0], PresenceKind::AgentLeft { user_id: agent });
+    assert_eq!(kinds[1], PresenceKind::CustomerLeft);
+    assert!(matches!(&kinds[2], PresenceKind::WrapUp { code: Some(c), duration_ms: Some(_), .. } if c == "Resolved"));
+    assert!(kinds[2].describe(None).starts_with("Wrap-up: Resolved ("));
     s.cancel.cancel();
+    emulator.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_rejected_topic_names_the_missing_permission() {
-    let config =
-        HubConfig { missing_permissions: vec!["analytics:conversationDetail:view".into()], ..HubConfig::default() };
-    let (_hub, base) = start_hub(config).await;
-    let mut s = start_session(base);
+    let config = EmulatorConfig {
+        notifications_missing_permissions: vec!["analytics:conversationDetail:view".into()],
+        ..EmulatorConfig::default()
+    };
+    let (emulator, client) = start_emulator(config).await;
+    let mut s = start_session(client.clone());
     next_event(&mut s, |e| matches!(e, NotifierEvent::Connected { .. })).await;
-    s.commands.send(WatchCommand::Watch("conv-2".into())).unwrap();
+    let conversation = send(&client, "Hi").await;
+    s.commands.send(WatchCommand::Watch(conversation)).unwrap();
     let NotifierEvent::Rejected { missing_permissions, message, .. } =
         next_event(&mut s, |e| matches!(e, NotifierEvent::Rejected { .. })).await
     else {
@@ -165,4 +137,14 @@ async fn a_rejected_topic_names_the_missing_permission() {
     assert_eq!(missing_permissions, vec!["analytics:conversationDetail:view".to_string()]);
     assert!(message.contains("analytics:conversationDetail:view") && message.contains("role"), "{message}");
     s.cancel.cancel();
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_notification_endpoints_need_a_token() {
+    let (emulator, _client) = start_emulator(EmulatorConfig::default()).await;
+    let r =
+        reqwest::Client::new().post(format!("{}/api/v2/notifications/channels", emulator.url())).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    emulator.shutdown().await;
 }

@@ -28,7 +28,15 @@ pub(super) fn spawn_reply(state: EmulatorState, message: ValidMessage, conversat
 
 async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &str) {
     let config = state.config();
+    let hub = state.notifications();
+    let agent = json!({ "userId": config.agent_user_id, "queueId": QUEUE_ID, "addressFrom": message.customer_id });
+    if message.first_in_conversation {
+        hub.publish(conversation_id, "acd.start", json!({ "queueId": QUEUE_ID, "addressFrom": message.customer_id }));
+    }
     tokio::time::sleep(config.agent_typing_delay).await;
+    if message.first_in_conversation {
+        hub.publish(conversation_id, "user.start", agent.clone());
+    }
     deliver(state, "Typing", &message.customer_id, typing_payload(state, &message.customer_id)).await;
     tokio::time::sleep(config.agent_reply_delay).await;
     let text = reply_text(message);
@@ -38,11 +46,36 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
         deliver(state, "Image", &message.customer_id, image_payload(state, &message.customer_id, conversation_id))
             .await;
     }
+    if says_goodbye(message) {
+        tokio::time::sleep(config.agent_leave_delay).await;
+        state.end_conversation(&message.customer_id);
+        hub.publish(conversation_id, "user.end", agent.clone());
+        hub.publish(conversation_id, "customer.end", json!({ "addressFrom": message.customer_id }));
+        let mut acw = agent;
+        acw["wrapupCode"] = json!("Resolved");
+        acw["wrapupNotes"] = json!("Scripted emulator conversation");
+        acw["wrapupDurationMs"] = json!(config.agent_leave_delay.as_millis() as u64 + 4_000);
+        hub.publish(conversation_id, "acw", acw);
+    }
+}
+
+/// The queue the scripted conversation is routed through.
+const QUEUE_ID: &str = "emulator-queue-0001";
+
+/// A customer message that ends the scripted conversation.
+fn says_goodbye(message: &ValidMessage) -> bool {
+    message.text.as_deref().is_some_and(|t| {
+        let t = t.to_lowercase();
+        t.contains("bye") || t.contains("that's all") || t.contains("thats all")
+    })
 }
 
 /// What the agent says.
 pub fn reply_text(message: &ValidMessage) -> String {
     let who = message.nickname.as_deref().unwrap_or("there");
+    if says_goodbye(message) {
+        return format!("Thanks {who}, glad I could help. Goodbye!");
+    }
     match message.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) if message.has_image => {
             format!(

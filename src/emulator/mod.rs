@@ -80,6 +80,16 @@ pub struct EmulatorConfig {
     pub agent_reply_delay: Duration,
     /// Base URL for download links (default: the bound address).
     pub public_base: Option<String>,
+    /// The agent's user id in notification events.
+    pub agent_user_id: String,
+    /// After answering a message that says "bye", the agent leaves and wraps
+    /// up after this pause (user.end, customer.end, acw on the notifications socket).
+    pub agent_leave_delay: Duration,
+    /// Heartbeat interval of the notifications socket.
+    pub notifications_heartbeat: Duration,
+    /// When not empty, conversation detail topics are rejected with these
+    /// missing permissions (tests the permission message).
+    pub notifications_missing_permissions: Vec<String>,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -117,6 +127,10 @@ impl Default for EmulatorConfig {
             agent_typing_delay: Duration::from_millis(300),
             agent_reply_delay: Duration::from_millis(800),
             public_base: None,
+            agent_user_id: "emulator-agent-0001".into(),
+            agent_leave_delay: Duration::from_millis(800),
+            notifications_heartbeat: Duration::from_secs(30),
+            notifications_missing_permissions: Vec::new(),
         }
     }
 }
@@ -234,8 +248,9 @@ struct Shared {
     config: Mutex<EmulatorConfig>,
     base_url: String,
     faults: Faults,
-    /// Issued tokens and when they expire.
-    tokens: Mutex<HashMap<String, Instant>>,
+    /// Issued tokens and when they expire (shared with the notification hub's token check).
+    tokens: Arc<Mutex<HashMap<String, Instant>>>,
+    notifications: notifications::NotificationHub,
     /// Customer id → conversation id.
     conversations: Mutex<HashMap<String, String>>,
     requests: Mutex<Vec<RequestRecord>>,
@@ -260,6 +275,21 @@ impl EmulatorState {
     pub fn new(config: EmulatorConfig, base_url: &str) -> EmulatorState {
         let base_url = config.public_base.clone().unwrap_or_else(|| base_url.trim_end_matches('/').to_string());
         let (events, _) = broadcast::channel(1024);
+        let tokens: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+        let token_check = tokens.clone();
+        let notifications = notifications::NotificationHub::new(notifications::HubConfig {
+            heartbeat: config.notifications_heartbeat,
+            missing_permissions: config.notifications_missing_permissions.clone(),
+            authorize: Some(Arc::new(move |headers: &axum::http::HeaderMap| {
+                let token = headers
+                    .get(axum::http::header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().split_once(' '))
+                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                    .map(|(_, t)| t.trim().to_string());
+                token.and_then(|t| lock(&token_check).get(&t).copied()).is_some_and(|exp| Instant::now() < exp)
+            })),
+        });
         // The delivery timeout is applied per request, from the config at that time.
         let http = reqwest::Client::builder().build().unwrap_or_else(|_| reqwest::Client::new());
         EmulatorState {
@@ -267,7 +297,8 @@ impl EmulatorState {
                 config: Mutex::new(config),
                 base_url,
                 faults: Faults::default(),
-                tokens: Mutex::new(HashMap::new()),
+                tokens,
+                notifications,
                 conversations: Mutex::new(HashMap::new()),
                 requests: Mutex::new(Vec::new()),
                 deliveries: Mutex::new(Vec::new()),
@@ -290,6 +321,11 @@ impl EmulatorState {
 
     pub fn faults(&self) -> Faults {
         self.shared.faults.clone()
+    }
+
+    /// The Notifications API side (channels, subscriptions, socket events).
+    pub fn notifications(&self) -> &notifications::NotificationHub {
+        &self.shared.notifications
     }
 
     pub fn base_url(&self) -> &str {
@@ -319,6 +355,11 @@ impl EmulatorState {
         }
         // No subscriber is fine.
         let _ = self.shared.events.send(event);
+    }
+
+    /// The customer's conversation is over: the next message starts a new one.
+    pub(crate) fn end_conversation(&self, customer_id: &str) {
+        lock(&self.shared.conversations).remove(customer_id);
     }
 
     fn permitted(&self, p: Permission) -> bool {

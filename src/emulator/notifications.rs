@@ -47,11 +47,19 @@ struct HubChannel {
     socket: Option<mpsc::UnboundedSender<Outgoing>>,
 }
 
+/// How long published events are kept for late subscribers.
+const RETAIN_FOR: Duration = Duration::from_secs(60);
+const RETAIN_MAX: usize = 500;
+
 #[derive(Default)]
 struct HubState {
     channels: HashMap<String, HubChannel>,
     channels_created: usize,
-    published: Vec<String>,
+    /// Recent events (when, topic, envelope). The scripted agent acts in
+    /// milliseconds where a person takes seconds, so a client that subscribes
+    /// right after learning the conversation id would miss the first events;
+    /// the emulator hands them to late subscribers of the topic.
+    recent: std::collections::VecDeque<(std::time::Instant, String, String)>,
 }
 
 /// Shared by the emulator's routes and its scripted agent.
@@ -101,7 +109,12 @@ impl NotificationHub {
         })
         .to_string();
         let mut state = self.lock();
-        state.published.push(topic.clone());
+        let now = std::time::Instant::now();
+        state.recent.retain(|(at, _, _)| now.duration_since(*at) < RETAIN_FOR);
+        if state.recent.len() >= RETAIN_MAX {
+            state.recent.pop_front();
+        }
+        state.recent.push_back((now, topic.clone(), envelope.clone()));
         state
             .channels
             .values()
@@ -215,13 +228,19 @@ async fn change_subscriptions(
     let answer = hub.topic_answer(&topics);
     let permitted = hub.permitted(topics);
     let mut state = hub.lock();
-    let Some(channel) = state.channels.get_mut(&id) else {
+    let HubState { channels, recent, .. } = &mut *state;
+    let Some(channel) = channels.get_mut(&id) else {
         return error(StatusCode::NOT_FOUND, "not.found", &format!("Channel {id} does not exist or expired"));
     };
-    if replace {
-        channel.topics.clear();
-    }
+    let before = if replace { std::mem::take(&mut channel.topics) } else { channel.topics.clone() };
     channel.topics.extend(permitted);
+    if let Some(socket) = &channel.socket {
+        for (_, topic, envelope) in recent.iter() {
+            if channel.topics.contains(topic) && !before.contains(topic) {
+                let _ = socket.send(Outgoing::Text(envelope.clone()));
+            }
+        }
+    }
     Json(answer).into_response()
 }
 

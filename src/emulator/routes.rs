@@ -33,9 +33,10 @@ pub fn router(state: EmulatorState) -> Router {
         .route("/api/v2/conversations/messages/{id}/inbound/open/event", post(inbound_event))
         .route("/api/v2/conversations/messages/{id}/inbound/open/receipt", post(inbound_receipt))
         .route("/api/v2/downloads/{id}", get(download))
+        .with_state(state.clone())
+        .merge(state.notifications().routes())
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), faults_and_log))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state, faults_and_log))
 }
 
 /// A Genesys `ErrorBody` response.
@@ -343,14 +344,15 @@ async fn inbound_message(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let valid = match validate::inbound_message(&value) {
+    let mut valid = match validate::inbound_message(&value) {
         Ok(v) => v,
         Err(e) => return bad_request(e),
     };
-    let conversation_id = lock(&state.shared.conversations)
-        .entry(valid.customer_id.clone())
-        .or_insert_with(|| Uuid::new_v4().to_string())
-        .clone();
+    let conversation_id = {
+        let mut conversations = lock(&state.shared.conversations);
+        valid.first_in_conversation = !conversations.contains_key(&valid.customer_id);
+        conversations.entry(valid.customer_id.clone()).or_insert_with(|| Uuid::new_v4().to_string()).clone()
+    };
     let message_id = Uuid::new_v4().simple().to_string();
     let channel = &value["channel"];
     let mut response = json!({

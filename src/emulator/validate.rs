@@ -88,6 +88,8 @@ pub struct ValidMessage {
     pub nickname: Option<String>,
     pub text: Option<String>,
     pub has_image: bool,
+    /// Set by the route: this message opened a new conversation.
+    pub first_in_conversation: bool,
 }
 
 /// `OpenInboundNormalizedMessage`.
@@ -145,7 +147,7 @@ pub fn inbound_message(body: &Value) -> Check<ValidMessage> {
         return Err(bad("text", "a message needs a text or at least one content item"));
     }
     let nickname = from.get("nickname").and_then(Value::as_str).map(str::to_string);
-    Ok(ValidMessage { customer_id, nickname, text, has_image })
+    Ok(ValidMessage { customer_id, nickname, text, has_image, first_in_conversation: false })
 }
 
 /// `OpenInboundNormalizedEvent`: typing only.

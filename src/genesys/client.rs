@@ -197,6 +197,7 @@ struct Raw {
 }
 
 enum Auth {
+    None,
     Basic,
     Bearer(SecretString),
 }
@@ -416,9 +417,38 @@ impl Client {
         self.api_json(Step::SendReceipt, Method::POST, &path, Some(&body)).await.map(|(v, _)| v)
     }
 
+    /// Downloads an agent attachment (at most `max_bytes`). Whether Genesys'
+    /// download URLs need a token is unconfirmed (API.md §5): try without,
+    /// then with the bearer token on 401/403.
+    pub async fn download(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, Error> {
+        let mut raw = self.with_retries(Step::Download, Method::GET, url, Auth::None, None).await?;
+        if raw.status == 401 || raw.status == 403 {
+            let token = self.bearer().await?;
+            raw = self.with_retries(Step::Download, Method::GET, url, Auth::Bearer(token), None).await?;
+        }
+        if !(200..300).contains(&raw.status) {
+            return Err(Error::Api {
+                step: Step::Download,
+                status: raw.status,
+                url: url.to_string(),
+                code: None,
+                message: None,
+                correlation_id: raw.correlation_id,
+            });
+        }
+        if raw.body.len() > max_bytes {
+            return Err(Error::Decode {
+                step: Step::Download,
+                url: url.to_string(),
+                detail: format!("the attachment is larger than {max_bytes} bytes"),
+            });
+        }
+        Ok(raw.body)
+    }
+
     /// An authenticated API call that returns JSON. On 401 it fetches a new
     /// token once and tries again (an expired or revoked token).
-    async fn api_json<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn api_json<B: Serialize, T: DeserializeOwned>(
         &self,
         step: Step,
         method: Method,
@@ -514,6 +544,7 @@ impl Client {
         let mut builder = self.inner.http.request(method.clone(), url).header("Accept", "application/json");
         let mut request_body = String::new();
         match auth {
+            Auth::None => {}
             Auth::Basic => {
                 builder = builder
                     .basic_auth(&self.inner.client_id, Some(self.inner.client_secret.expose()))

@@ -16,6 +16,10 @@ pub enum Step {
     SendTyping,
     SendReceipt,
     SetWebhook,
+    /// Notifications API: channel and subscriptions (no permission of its own).
+    Notifications,
+    /// Downloading an agent attachment.
+    Download,
 }
 
 impl Step {
@@ -28,13 +32,15 @@ impl Step {
             Step::SendTyping => "send typing event",
             Step::SendReceipt => "send receipt",
             Step::SetWebhook => "update integration webhook",
+            Step::Notifications => "notifications",
+            Step::Download => "download attachment",
         }
     }
 
     /// The permission this call needs (API.md §9).
     pub fn permission(self) -> &'static str {
         match self {
-            Step::Token => "",
+            Step::Token | Step::Notifications | Step::Download => "",
             Step::Integration | Step::Integrations => "messaging:integration:view",
             Step::SetWebhook => "messaging:integration:edit",
             Step::SendMessage | Step::SendTyping | Step::SendReceipt => "conversation:message:receive",

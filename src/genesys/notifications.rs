@@ -349,6 +349,35 @@ fn lifetime_of(channel: &Channel, options: &SessionOptions) -> Duration {
     lifetime.saturating_sub(options.renew_before_expiry).max(Duration::from_secs(1))
 }
 
+/// Messages already reported: after a reconnect the same event can arrive
+/// again on the new channel, and the timeline must show it once.
+#[derive(Default)]
+struct Seen {
+    hashes: std::collections::HashSet<u64>,
+    order: std::collections::VecDeque<u64>,
+}
+
+impl Seen {
+    const CAP: usize = 4096;
+
+    fn first_time(&mut self, text: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut hasher);
+        let hash = hasher.finish();
+        if !self.hashes.insert(hash) {
+            return false;
+        }
+        self.order.push_back(hash);
+        if self.order.len() > Self::CAP
+            && let Some(old) = self.order.pop_front()
+        {
+            self.hashes.remove(&old);
+        }
+        true
+    }
+}
+
 enum SocketEnd {
     Cancelled,
     Renew,
@@ -364,9 +393,10 @@ pub async fn run_session<A: NotificationsApi>(
     cancel: CancellationToken,
 ) {
     let mut watched = Watched::default();
+    let mut seen = Seen::default();
     let mut backoff = options.backoff_initial;
     loop {
-        let outcome = connect_and_serve(&api, &options, &mut watched, &mut commands, &events, &cancel).await;
+        let outcome = connect_and_serve(&api, &options, &mut watched, &mut seen, &mut commands, &events, &cancel).await;
         match outcome {
             SocketEnd::Cancelled => return,
             SocketEnd::Renew => {
@@ -389,6 +419,7 @@ async fn connect_and_serve<A: NotificationsApi>(
     api: &A,
     options: &SessionOptions,
     watched: &mut Watched,
+    seen: &mut Seen,
     commands: &mut mpsc::UnboundedReceiver<WatchCommand>,
     events: &mpsc::UnboundedSender<NotifierEvent>,
     cancel: &CancellationToken,
@@ -460,6 +491,7 @@ async fn connect_and_serve<A: NotificationsApi>(
                         continue;
                     }
                     match parse_message(text.as_str()) {
+                        Ok(Some(_)) if !seen.first_time(text.as_str()) => {}
                         Ok(Some(event)) => {
                             if event.kind.ends_conversation() {
                                 watched.mark_ended(&event.conversation_id);
@@ -478,6 +510,41 @@ async fn connect_and_serve<A: NotificationsApi>(
             },
         }
     }
+}
+
+/// The Genesys client speaks the REST side with its token cache, retries and
+/// traffic recording (API.md §7).
+impl NotificationsApi for super::Client {
+    async fn create_channel(&self) -> Result<Channel, String> {
+        let path = "/api/v2/notifications/channels";
+        self.api_json::<(), Channel>(super::Step::Notifications, reqwest::Method::POST, path, None)
+            .await
+            .map(|(channel, _)| channel)
+            .map_err(|e| e.user_message())
+    }
+
+    async fn add_subscriptions(&self, channel_id: &str, topics: &[String]) -> Result<Vec<ChannelTopic>, String> {
+        subscribe(self, reqwest::Method::POST, channel_id, topics).await
+    }
+
+    async fn replace_subscriptions(&self, channel_id: &str, topics: &[String]) -> Result<Vec<ChannelTopic>, String> {
+        subscribe(self, reqwest::Method::PUT, channel_id, topics).await
+    }
+}
+
+async fn subscribe(
+    client: &super::Client,
+    method: reqwest::Method,
+    channel_id: &str,
+    topics: &[String],
+) -> Result<Vec<ChannelTopic>, String> {
+    let path = format!("/api/v2/notifications/channels/{channel_id}/subscriptions");
+    let body: Vec<serde_json::Value> = topics.iter().map(|t| serde_json::json!({ "id": t })).collect();
+    let (answer, _) = client
+        .api_json::<_, serde_json::Value>(super::Step::Notifications, method, &path, Some(&body))
+        .await
+        .map_err(|e| e.user_message())?;
+    parse_topics(&answer.to_string())
 }
 
 #[cfg(test)]
