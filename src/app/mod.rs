@@ -1,5 +1,10 @@
 //! The desktop app (eframe).
 
+pub mod chats;
+pub mod pending;
+pub mod state;
+pub mod traffic_log;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
