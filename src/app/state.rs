@@ -308,6 +308,10 @@ impl AppState {
                         None => name.is_none() && form.draft != AccountDraft::default(),
                     }
                 });
+                let pristine_new = !self.forms.contains_key(&(self.env.source(), None));
+                if self.editing_new && pristine_new && !self.env_accounts().is_empty() {
+                    self.editing_new = false;
+                }
                 self.fix_selection();
             }
             Event::AccountSaved { env, name } => {
