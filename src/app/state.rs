@@ -206,6 +206,8 @@ pub struct AppState {
     /// Keyed by (storing environment, account name).
     pub verify: BTreeMap<(Environment, String), VerifyRun>,
     pub integrations: Option<(RequestId, Pending<Vec<IntegrationSummary>>)>,
+    /// Verify also posts a test message (the "send" check).
+    pub verify_include_send: bool,
     pub chat_form: ChatForm,
     pub chats: Chats,
     pub selected_thread: Option<ThreadKey>,
@@ -243,6 +245,7 @@ impl Default for AppState {
             saving: None,
             verify: BTreeMap::new(),
             integrations: None,
+            verify_include_send: false,
             chat_form: ChatForm::default(),
             chats: Chats::default(),
             selected_thread: None,
