@@ -18,6 +18,9 @@ use crate::engine::command::{
 };
 use crate::model::{Check, CheckId, CheckStatus, VerifyReport};
 
+/// Messages laid out per page of a thread: long threads stay cheap to draw.
+pub const CHAT_PAGE: usize = 200;
+
 /// How long a toast stays on screen.
 pub const TOAST_SHOWN_FOR: Duration = Duration::from_secs(6);
 
@@ -213,6 +216,8 @@ pub struct AppState {
     pub selected_thread: Option<ThreadKey>,
     /// The message being typed in the open thread.
     pub compose: String,
+    /// How many of the newest messages the open thread lays out ("Show older" adds more).
+    pub chat_shown: usize,
     pub traffic: TrafficLog,
     /// Sequence number (see `TrafficLog::by_seq`) of the entry in the detail pane.
     pub selected_traffic: Option<u64>,
@@ -250,6 +255,7 @@ impl Default for AppState {
             chats: Chats::default(),
             selected_thread: None,
             compose: String::new(),
+            chat_shown: CHAT_PAGE,
             traffic: TrafficLog::default(),
             selected_traffic: None,
             listener: ServiceStatus::Starting,
@@ -384,7 +390,7 @@ impl AppState {
                     self.chats.ensure(key.clone());
                     self.chat_form.start.finish(Ok(key.clone()));
                     self.chat_form.submitted = false;
-                    self.selected_thread = Some(key);
+                    self.select_thread(Some(key));
                 }
             }
             Event::ChatStartFailed { request, message, field } => {
@@ -394,11 +400,8 @@ impl AppState {
                 }
             }
             Event::ChatMessageAdded(msg) => {
-                let key = (msg.account.clone(), msg.customer_id.clone());
+                // No auto-selection: `None` is the "Start test chat" form the user may be filling.
                 self.chats.add(msg, now);
-                if self.selected_thread.is_none() {
-                    self.selected_thread = Some(key);
-                }
             }
             Event::ChatMessageUpdated(msg) => self.chats.update(msg, now),
             Event::AgentTyping { account, customer_id } => self.chats.typing((account, customer_id), now),
@@ -436,9 +439,6 @@ impl AppState {
         let names: Vec<String> = self.env_accounts().iter().map(|a| a.name.clone()).collect();
         if !self.selected_account.as_ref().is_some_and(|s| names.contains(s)) {
             self.selected_account = names.first().cloned();
-        }
-        if self.selected_thread.is_none() {
-            self.selected_thread = self.chats.threads.keys().next().cloned();
         }
     }
 
@@ -634,6 +634,15 @@ impl AppState {
         ticket.priority = ticket.priority.trim().to_ascii_uppercase();
         ticket.attributes.retain(|(k, _)| !k.trim().is_empty());
         Some(Command::StartChat { request, env: self.env, account, ticket })
+    }
+
+    /// Opens a thread (None: the "Start test chat" form).
+    pub fn select_thread(&mut self, key: Option<ThreadKey>) {
+        if self.selected_thread != key {
+            self.selected_thread = key;
+            self.chat_shown = CHAT_PAGE;
+            self.failing_receipt = None;
+        }
     }
 
     /// Sends the composed text to the open thread.
