@@ -66,6 +66,11 @@ impl App {
         Self { state, events, sink: command_sink, dialogs, applied_theme: None, shut_down: false }
     }
 
+    /// Replaces the file dialogs (tests answer with fixed paths).
+    pub fn set_dialogs(&mut self, dialogs: Box<dyn Dialogs>) {
+        self.dialogs = dialogs;
+    }
+
     /// Applies every waiting event (DESIGN.md §3.3: events first, then draw).
     pub fn drain_events(&mut self) {
         while let Ok(event) = self.events.try_recv() {
