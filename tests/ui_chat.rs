@@ -83,7 +83,9 @@ fn start_chat_sends_the_ticket_and_the_agent_reply_appears() {
     ui.harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     ui.settle();
     match ui.take_commands().as_slice() {
-        [Command::SendText { customer_id, text, .. }] => assert_eq!((customer_id.as_str(), text.as_str()), ("cust-1", "Thanks!")),
+        [Command::SendText { customer_id, text, .. }] => {
+            assert_eq!((customer_id.as_str(), text.as_str()), ("cust-1", "Thanks!"))
+        }
         other => panic!("expected SendText, got {other:?}"),
     }
 

@@ -10,7 +10,8 @@ use genesys_desk::engine::command::{Command, Event, ExportFormat};
 use genesys_desk::model::{Direction, SignatureVerdict, TrafficEntry};
 
 fn entry(id: i64, direction: Direction, url: &str, status: u16) -> TrafficEntry {
-    let mut e = TrafficEntry::new(direction, "Emulator", if direction == Direction::Incoming { "POST" } else { "GET" }, url);
+    let mut e =
+        TrafficEntry::new(direction, "Emulator", if direction == Direction::Incoming { "POST" } else { "GET" }, url);
     e.id = Some(id);
     e.status = Some(status);
     e.latency_ms = Some(12);
@@ -21,7 +22,12 @@ fn entry(id: i64, direction: Direction, url: &str, status: u16) -> TrafficEntry 
 fn typing_in_the_filter_narrows_the_rows() {
     let mut ui = ui_support::app_on(View::Traffic);
     ui.feed(Event::TrafficRecorded(entry(1, Direction::Outgoing, "http://127.0.0.1:8786/oauth/token", 200)));
-    ui.feed(Event::TrafficRecorded(entry(2, Direction::Outgoing, "http://127.0.0.1:8786/api/v2/conversations/messaging/integrations/open", 200)));
+    ui.feed(Event::TrafficRecorded(entry(
+        2,
+        Direction::Outgoing,
+        "http://127.0.0.1:8786/api/v2/conversations/messaging/integrations/open",
+        200,
+    )));
     let mut hook = entry(3, Direction::Incoming, "/hooks/Emulator", 403);
     hook.verdict = Some(SignatureVerdict::Invalid);
     hook.explanation = Some("the secret has a trailing newline".into());
@@ -51,14 +57,20 @@ fn typing_in_the_filter_narrows_the_rows() {
 fn export_sends_the_filtered_ids_to_the_path_from_the_dialog() {
     let mut ui = ui_support::app_on(View::Traffic);
     for i in 0..5 {
-        ui.events.send(Event::TrafficRecorded(entry(i, Direction::Outgoing, &format!("http://x/api/{}", if i % 2 == 0 { "even" } else { "odd" }), 200))).unwrap();
+        ui.events
+            .send(Event::TrafficRecorded(entry(
+                i,
+                Direction::Outgoing,
+                &format!("http://x/api/{}", if i % 2 == 0 { "even" } else { "odd" }),
+                200,
+            )))
+            .unwrap();
     }
     ui.settle();
     // The dialog is a replaceable function: here it answers with a fixed path.
-    ui.harness.state_mut().set_dialogs(Box::new(genesys_desk::ui::FixedDialogs {
-        image: None,
-        export: Some("/tmp/out.har".into()),
-    }));
+    ui.harness
+        .state_mut()
+        .set_dialogs(Box::new(genesys_desk::ui::FixedDialogs { image: None, export: Some("/tmp/out.har".into()) }));
     ui.harness.get_by_label("Filter").focus();
     ui.settle();
     ui.harness.get_by_label("Filter").type_text("even");

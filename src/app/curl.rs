@@ -10,7 +10,9 @@ const SKIPPED_HEADERS: [&str; 3] = ["content-length", "host", "connection"];
 pub fn curl_command(entry: &TrafficEntry) -> String {
     let url = match entry.direction {
         // Incoming deliveries are recorded by path: replay them at the listener.
-        Direction::Incoming if entry.url.starts_with('/') => format!("${{GENESYS_LISTENER:-http://127.0.0.1:8787}}{}", entry.url),
+        Direction::Incoming if entry.url.starts_with('/') => {
+            format!("${{GENESYS_LISTENER:-http://127.0.0.1:8787}}{}", entry.url)
+        }
         _ => entry.url.clone(),
     };
     let mut out = format!("curl -X {} \"{}\"", entry.method, url.replace('"', "\\\""));
@@ -42,9 +44,10 @@ pub fn curl_command(entry: &TrafficEntry) -> String {
 /// The body, single-quoted, with redacted secrets turned into variables.
 fn body_arg(body: &str) -> String {
     let quoted = shell_quote(body);
-    quoted
-        .replace("client_secret=***", "client_secret='\"$GENESYS_CLIENT_SECRET\"'")
-        .replace("\"outboundNotificationWebhookSignatureSecretToken\":\"***\"", "\"outboundNotificationWebhookSignatureSecretToken\":\"'\"$GENESYS_WEBHOOK_SECRET\"'\"")
+    quoted.replace("client_secret=***", "client_secret='\"$GENESYS_CLIENT_SECRET\"'").replace(
+        "\"outboundNotificationWebhookSignatureSecretToken\":\"***\"",
+        "\"outboundNotificationWebhookSignatureSecretToken\":\"'\"$GENESYS_WEBHOOK_SECRET\"'\"",
+    )
 }
 
 fn shell_quote(text: &str) -> String {
@@ -80,6 +83,9 @@ mod tests {
         let mut d = TrafficEntry::new(Direction::Incoming, "A", "POST", "/hooks/A");
         d.request_headers = vec![("X-Hub-Signature-256".into(), "sha256=abc".into())];
         let c = curl_command(&d);
-        assert!(c.contains("${GENESYS_LISTENER:-http://127.0.0.1:8787}/hooks/A") && c.contains("$GENESYS_SIGNATURE"), "{c}");
+        assert!(
+            c.contains("${GENESYS_LISTENER:-http://127.0.0.1:8787}/hooks/A") && c.contains("$GENESYS_SIGNATURE"),
+            "{c}"
+        );
     }
 }

@@ -144,7 +144,9 @@ impl VerifyRun {
 
     /// True when the webhook check says the integration points elsewhere.
     pub fn webhook_mismatch(&self) -> bool {
-        self.checks.iter().any(|c| c.id == CheckId::Webhook && matches!(c.status, CheckStatus::Warn | CheckStatus::Fail))
+        self.checks
+            .iter()
+            .any(|c| c.id == CheckId::Webhook && matches!(c.status, CheckStatus::Warn | CheckStatus::Fail))
     }
 }
 
@@ -284,12 +286,7 @@ impl AppState {
     }
 
     pub fn persisted(&self) -> Persisted {
-        Persisted {
-            view: self.view,
-            env: Some(self.env),
-            account: self.selected_account.clone(),
-            theme: self.theme,
-        }
+        Persisted { view: self.view, env: Some(self.env), account: self.selected_account.clone(), theme: self.theme }
     }
 
     /// Applies one engine event.
@@ -482,11 +479,7 @@ impl AppState {
 
     /// The accounts visible in the current environment.
     pub fn env_accounts(&self) -> &[Account] {
-        self.accounts
-            .get(&self.env)
-            .or_else(|| self.accounts.get(&self.env.source()))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.accounts.get(&self.env).or_else(|| self.accounts.get(&self.env.source())).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn account(&self) -> Option<&Account> {
@@ -525,9 +518,10 @@ impl AppState {
 
     /// Read-only access to the current form (a fresh one if never edited).
     pub fn form_view(&self) -> AccountForm {
-        self.forms.get(&self.form_key()).cloned().unwrap_or_else(|| {
-            AccountForm::new(if self.editing_new { None } else { self.account() })
-        })
+        self.forms
+            .get(&self.form_key())
+            .cloned()
+            .unwrap_or_else(|| AccountForm::new(if self.editing_new { None } else { self.account() }))
     }
 
     /// Validates the form and returns the save command, or None (errors now shown).
@@ -546,9 +540,8 @@ impl AppState {
             return None;
         }
         if limit {
-            let text = format!(
-                "{env} already has {MAX_ACCOUNTS_PER_ENVIRONMENT} accounts: delete one before adding another"
-            );
+            let text =
+                format!("{env} already has {MAX_ACCOUNTS_PER_ENVIRONMENT} accounts: delete one before adding another");
             self.toast(ToastLevel::Warning, text);
             return None;
         }

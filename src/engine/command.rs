@@ -186,30 +186,77 @@ pub enum ToastLevel {
 pub enum Command {
     /// Add (`original_name` None) or replace an account; answers `AccountSaved`
     /// + `AccountsLoaded`, or `AccountSaveFailed`.
-    SaveAccount { env: Environment, original_name: Option<String>, draft: AccountDraft },
+    SaveAccount {
+        env: Environment,
+        original_name: Option<String>,
+        draft: AccountDraft,
+    },
     /// Answers `AccountDeleted` + `AccountsLoaded`.
-    DeleteAccount { env: Environment, name: String },
+    DeleteAccount {
+        env: Environment,
+        name: String,
+    },
     /// Answers `AccountsLoaded`.
     SetTier(Tier),
     /// Runs the checklist; answers `VerifyStarted`, `CheckFinished`*, `VerifyFinished`.
-    Verify { request: RequestId, env: Environment, account: String, include_send: bool },
+    Verify {
+        request: RequestId,
+        env: Environment,
+        account: String,
+        include_send: bool,
+    },
     /// Answers `IntegrationsListed`.
-    ListIntegrations { request: RequestId, env: Environment, account: String },
+    ListIntegrations {
+        request: RequestId,
+        env: Environment,
+        account: String,
+    },
     /// PATCHes the integration's `outboundNotificationWebhookUrl` (never sent from Production/Live).
-    PointWebhook { env: Environment, account: String, url: String },
+    PointWebhook {
+        env: Environment,
+        account: String,
+        url: String,
+    },
     /// Posts the ticket's query as the first customer message; answers `ChatStarted`
     /// (+ `ChatMessageAdded` for the query and the after-assignment note) or `ChatStartFailed`.
-    StartChat { request: RequestId, env: Environment, account: String, ticket: TicketDraft },
-    SendText { env: Environment, account: String, customer_id: String, text: String },
-    SendImage { env: Environment, account: String, customer_id: String, path: PathBuf },
-    SendReceipt { env: Environment, account: String, customer_id: String, message_id: String, outcome: ReceiptOutcome },
+    StartChat {
+        request: RequestId,
+        env: Environment,
+        account: String,
+        ticket: TicketDraft,
+    },
+    SendText {
+        env: Environment,
+        account: String,
+        customer_id: String,
+        text: String,
+    },
+    SendImage {
+        env: Environment,
+        account: String,
+        customer_id: String,
+        path: PathBuf,
+    },
+    SendReceipt {
+        env: Environment,
+        account: String,
+        customer_id: String,
+        message_id: String,
+        outcome: ReceiptOutcome,
+    },
     SetAutoDelivered(bool),
     /// Restarts the listener on a new address; answers `ListenerStarted`/`ListenerFailed`.
     SetListenerAddr(String),
     /// Sends a stored incoming delivery to the listener again.
-    ReplayTraffic { id: i64 },
+    ReplayTraffic {
+        id: i64,
+    },
     /// Writes the given stored entries (the filtered list) to a file.
-    ExportTraffic { path: PathBuf, format: ExportFormat, ids: Vec<i64> },
+    ExportTraffic {
+        path: PathBuf,
+        format: ExportFormat,
+        ids: Vec<i64>,
+    },
     /// Stops listener, emulator and tasks.
     Shutdown,
 }
@@ -219,28 +266,80 @@ pub enum Command {
 pub enum Event {
     /// Accounts keyed by the environment that stores them (Development, Staging,
     /// Sandbox); Live and Production show their source's list.
-    AccountsLoaded { tier: Tier, accounts: BTreeMap<Environment, Vec<Account>>, secret_warning: Option<String> },
-    AccountSaved { env: Environment, name: String },
-    AccountSaveFailed { env: Environment, errors: Vec<FieldError>, message: String },
-    AccountDeleted { env: Environment, name: String },
-    VerifyStarted { request: RequestId, account: String },
-    CheckFinished { request: RequestId, check: Check },
-    VerifyFinished { request: RequestId, report: VerifyReport },
-    IntegrationsListed { request: RequestId, result: Result<Vec<IntegrationSummary>, String> },
-    ChatStarted { request: RequestId, account: String, customer_id: String },
-    ChatStartFailed { request: RequestId, message: String, field: Option<TicketField> },
+    AccountsLoaded {
+        tier: Tier,
+        accounts: BTreeMap<Environment, Vec<Account>>,
+        secret_warning: Option<String>,
+    },
+    AccountSaved {
+        env: Environment,
+        name: String,
+    },
+    AccountSaveFailed {
+        env: Environment,
+        errors: Vec<FieldError>,
+        message: String,
+    },
+    AccountDeleted {
+        env: Environment,
+        name: String,
+    },
+    VerifyStarted {
+        request: RequestId,
+        account: String,
+    },
+    CheckFinished {
+        request: RequestId,
+        check: Check,
+    },
+    VerifyFinished {
+        request: RequestId,
+        report: VerifyReport,
+    },
+    IntegrationsListed {
+        request: RequestId,
+        result: Result<Vec<IntegrationSummary>, String>,
+    },
+    ChatStarted {
+        request: RequestId,
+        account: String,
+        customer_id: String,
+    },
+    ChatStartFailed {
+        request: RequestId,
+        message: String,
+        field: Option<TicketField>,
+    },
     ChatMessageAdded(ChatMessage),
     /// A message changed (delivery status, downloaded image); matched by row id, then Genesys id.
     ChatMessageUpdated(ChatMessage),
-    AgentTyping { account: String, customer_id: String },
+    AgentTyping {
+        account: String,
+        customer_id: String,
+    },
     /// History from SQLite at start-up (oldest first or any order: the state sorts).
-    HistoryLoaded { messages: Vec<ChatMessage>, traffic: Vec<TrafficEntry> },
+    HistoryLoaded {
+        messages: Vec<ChatMessage>,
+        traffic: Vec<TrafficEntry>,
+    },
     TrafficRecorded(TrafficEntry),
-    ListenerStarted { addr: SocketAddr, public_base: Option<String> },
-    ListenerFailed { error: String },
-    EmulatorStarted { addr: SocketAddr },
-    EmulatorFailed { error: String },
-    Toast { level: ToastLevel, text: String },
+    ListenerStarted {
+        addr: SocketAddr,
+        public_base: Option<String>,
+    },
+    ListenerFailed {
+        error: String,
+    },
+    EmulatorStarted {
+        addr: SocketAddr,
+    },
+    EmulatorFailed {
+        error: String,
+    },
+    Toast {
+        level: ToastLevel,
+        text: String,
+    },
 }
 
 #[cfg(test)]

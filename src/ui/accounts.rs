@@ -101,11 +101,15 @@ fn form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>) {
         ui.add_enabled_ui(enabled, |ui| {
             egui::ComboBox::from_id_salt("region_picker").selected_text(current).width(380.0).show_ui(ui, |ui| {
                 for region in REGIONS {
-                    if ui.selectable_label(d.host == region.domain, format!("{} — {}", region.label, region.domain)).clicked() {
+                    if ui
+                        .selectable_label(d.host == region.domain, format!("{} — {}", region.label, region.domain))
+                        .clicked()
+                    {
                         d.host = region.domain.to_string();
                     }
                 }
-                if ui.selectable_label(d.host == EMULATOR_HOST, format!("Local emulator — {EMULATOR_HOST}")).clicked() {
+                if ui.selectable_label(d.host == EMULATOR_HOST, format!("Local emulator — {EMULATOR_HOST}")).clicked()
+                {
                     d.host = EMULATOR_HOST.to_string();
                 }
             })
@@ -115,7 +119,15 @@ fn form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>) {
         ui.end_row();
 
         let highlight = |f: Field| highlighted.contains(&f);
-        text_row(ui, Field::Host.label(), &mut d.host, enabled, false, error(Field::Host).as_deref(), highlight(Field::Host));
+        text_row(
+            ui,
+            Field::Host.label(),
+            &mut d.host,
+            enabled,
+            false,
+            error(Field::Host).as_deref(),
+            highlight(Field::Host),
+        );
         text_row(
             ui,
             Field::ClientId.label(),
@@ -171,9 +183,10 @@ fn form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>) {
             if let Some(list) = integrations.latest() {
                 egui::ComboBox::from_id_salt("integration_picker")
                     .selected_text(
-                        list.iter().find(|i| i.id == d.integration_id).map(|i| i.name.clone()).unwrap_or_else(|| {
-                            format!("{} integrations", list.len())
-                        }),
+                        list.iter()
+                            .find(|i| i.id == d.integration_id)
+                            .map(|i| i.name.clone())
+                            .unwrap_or_else(|| format!("{} integrations", list.len())),
                     )
                     .show_ui(ui, |ui| {
                         for i in list {
@@ -236,7 +249,8 @@ fn form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         save = ui.add_enabled(!read_only, Button::new("Save")).on_disabled_hover_text(&read_only_text).clicked();
         if !editing_new {
-            delete = ui.add_enabled(!read_only, Button::new("Delete")).on_disabled_hover_text(&read_only_text).clicked();
+            delete =
+                ui.add_enabled(!read_only, Button::new("Delete")).on_disabled_hover_text(&read_only_text).clicked();
         } else {
             cancel = ui.button("Cancel").clicked();
         }

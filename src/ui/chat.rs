@@ -81,9 +81,33 @@ fn start_form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>)
                 error(TicketField::AfterAssignment).as_deref(),
                 false,
             );
-            text_row(ui, field(TicketField::Name), &mut t.name, true, false, error(TicketField::Name).as_deref(), false);
-            text_row(ui, field(TicketField::Mobile), &mut t.mobile, true, false, error(TicketField::Mobile).as_deref(), false);
-            text_row(ui, field(TicketField::Email), &mut t.email, true, false, error(TicketField::Email).as_deref(), false);
+            text_row(
+                ui,
+                field(TicketField::Name),
+                &mut t.name,
+                true,
+                false,
+                error(TicketField::Name).as_deref(),
+                false,
+            );
+            text_row(
+                ui,
+                field(TicketField::Mobile),
+                &mut t.mobile,
+                true,
+                false,
+                error(TicketField::Mobile).as_deref(),
+                false,
+            );
+            text_row(
+                ui,
+                field(TicketField::Email),
+                &mut t.email,
+                true,
+                false,
+                error(TicketField::Email).as_deref(),
+                false,
+            );
             let label = ui.label(TicketField::Query.label());
             ui.add(TextEdit::multiline(&mut t.query).desired_rows(3).desired_width(380.0)).labelled_by(label.id);
             ui.end_row();
@@ -147,7 +171,13 @@ fn start_form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>)
     }
 }
 
-fn thread_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs, key: &ThreadKey) {
+fn thread_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    commands: &mut Vec<Command>,
+    dialogs: &mut dyn Dialogs,
+    key: &ThreadKey,
+) {
     let now = Instant::now();
     let Some(thread) = state.chats.thread(key) else {
         state.select_thread(None);
@@ -204,11 +234,16 @@ fn thread_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dia
     compose_ui(ui, state, commands, dialogs, key);
 }
 
-fn compose_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs, key: &ThreadKey) {
+fn compose_ui(
+    ui: &mut Ui,
+    state: &mut AppState,
+    commands: &mut Vec<Command>,
+    dialogs: &mut dyn Dialogs,
+    key: &ThreadKey,
+) {
     let id = ui.make_persistent_id("compose");
     // Ctrl+Enter sends; consumed before the text box would turn it into a newline.
-    let ctrl_enter =
-        ui.memory(|m| m.has_focus(id)) && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+    let ctrl_enter = ui.memory(|m| m.has_focus(id)) && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
     let label = ui.label("Message");
     ui.add(TextEdit::multiline(&mut state.compose).id(id).desired_rows(2).desired_width(f32::INFINITY))
         .labelled_by(label.id);
@@ -244,7 +279,9 @@ fn message_ui(
         Sender::Agent => Layout::left_to_right(Align::Min),
         Sender::System => Layout::top_down(Align::Center),
     };
-    if msg.sender == Sender::System || matches!(msg.kind, MessageKind::Note | MessageKind::Presence | MessageKind::Receipt) {
+    if msg.sender == Sender::System
+        || matches!(msg.kind, MessageKind::Note | MessageKind::Presence | MessageKind::Receipt)
+    {
         ui.with_layout(Layout::top_down(Align::Center), |ui| {
             ui.weak(format!("{} · {}", msg.text, time_text(msg)));
         });

@@ -16,7 +16,9 @@ pub fn settings_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command
     egui::Grid::new("settings").num_columns(2).spacing([16.0, 10.0]).show(ui, |ui| {
         ui.label("Theme");
         ui.horizontal(|ui| {
-            for (choice, label) in [(ThemeChoice::System, "System"), (ThemeChoice::Light, "Light"), (ThemeChoice::Dark, "Dark")] {
+            for (choice, label) in
+                [(ThemeChoice::System, "System"), (ThemeChoice::Light, "Light"), (ThemeChoice::Dark, "Dark")]
+            {
                 ui.selectable_value(&mut state.theme, choice, label);
             }
         });
@@ -24,7 +26,9 @@ pub fn settings_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command
 
         ui.label("Environments");
         ui.horizontal(|ui| {
-            for (tier, label) in [(Tier::Two, "Two: Development, Live"), (Tier::Three, "Three: Staging, Sandbox, Production")] {
+            for (tier, label) in
+                [(Tier::Two, "Two: Development, Live"), (Tier::Three, "Three: Staging, Sandbox, Production")]
+            {
                 if ui.selectable_label(state.tier == tier, label).clicked() && state.tier != tier {
                     commands.push(Command::SetTier(tier));
                 }
@@ -33,12 +37,9 @@ pub fn settings_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command
         ui.end_row();
 
         let label = ui.label("Listener address");
-        let addr_error = state
-            .listener_addr_draft
-            .trim()
-            .parse::<SocketAddr>()
-            .err()
-            .map(|_| format!("Listener address \"{}\" is not IP:port, e.g. 127.0.0.1:8787", state.listener_addr_draft.trim()));
+        let addr_error = state.listener_addr_draft.trim().parse::<SocketAddr>().err().map(|_| {
+            format!("Listener address \"{}\" is not IP:port, e.g. 127.0.0.1:8787", state.listener_addr_draft.trim())
+        });
         ui.horizontal(|ui| {
             ui.add(TextEdit::singleline(&mut state.listener_addr_draft).desired_width(180.0)).labelled_by(label.id);
             if ui.add_enabled(addr_error.is_none(), egui::Button::new("Restart listener")).clicked() {

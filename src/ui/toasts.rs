@@ -16,26 +16,29 @@ pub fn toasts_ui(ctx: &Context, state: &mut AppState) {
     }
     ctx.request_repaint_after(TOAST_SHOWN_FOR / 6);
     let mut dismiss = None;
-    egui::Area::new(egui::Id::unique("genesys_desk_toasts")).anchor(Align2::RIGHT_BOTTOM, [-12.0, -12.0]).show(ctx, |ui| {
-        for (i, toast) in state.toasts.iter().enumerate() {
-            egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.set_max_width(360.0);
-                ui.horizontal(|ui| {
-                    let (icon, color) = match toast.level {
-                        ToastLevel::Info => ("•", ui.visuals().text_color()),
-                        ToastLevel::Success => ("•", ok_color(ui)),
-                        ToastLevel::Warning => ("•", warn_color(ui)),
-                        ToastLevel::Error => ("•", error_color(ui)),
-                    };
-                    ui.label(RichText::new(icon).color(color));
-                    ui.add(egui::Label::new(&toast.text).wrap());
-                    if ui.small_button("×").on_hover_text("Dismiss").clicked() {
-                        dismiss = Some(i);
-                    }
+    egui::Area::new(egui::Id::unique("genesys_desk_toasts")).anchor(Align2::RIGHT_BOTTOM, [-12.0, -12.0]).show(
+        ctx,
+        |ui| {
+            for (i, toast) in state.toasts.iter().enumerate() {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(360.0);
+                    ui.horizontal(|ui| {
+                        let (icon, color) = match toast.level {
+                            ToastLevel::Info => ("•", ui.visuals().text_color()),
+                            ToastLevel::Success => ("•", ok_color(ui)),
+                            ToastLevel::Warning => ("•", warn_color(ui)),
+                            ToastLevel::Error => ("•", error_color(ui)),
+                        };
+                        ui.label(RichText::new(icon).color(color));
+                        ui.add(egui::Label::new(&toast.text).wrap());
+                        if ui.small_button("×").on_hover_text("Dismiss").clicked() {
+                            dismiss = Some(i);
+                        }
+                    });
                 });
-            });
-        }
-    });
+            }
+        },
+    );
     if let Some(i) = dismiss {
         state.toasts.remove(i);
     }

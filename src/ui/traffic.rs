@@ -190,7 +190,9 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, ent
         if let Some(id) = &entry.correlation_id {
             ui.label(format!("Correlation id: {id}"));
         }
-        egui::CollapsingHeader::new("Request headers").default_open(true).show(ui, |ui| headers_ui(ui, "req", &entry.request_headers));
+        egui::CollapsingHeader::new("Request headers")
+            .default_open(true)
+            .show(ui, |ui| headers_ui(ui, "req", &entry.request_headers));
         body_ui(ui, "Request body", &entry.request_body);
         egui::CollapsingHeader::new("Response headers").show(ui, |ui| headers_ui(ui, "resp", &entry.response_headers));
         body_ui(ui, "Response body", &entry.response_body);
@@ -204,7 +206,9 @@ fn signature_ui(ui: &mut Ui, verdict: SignatureVerdict, explanation: Option<&str
             error_color(ui),
             "Signature invalid: the HMAC-SHA256 of the raw body with the account's webhook secret does not match X-Hub-Signature-256.",
         ),
-        SignatureVerdict::Missing => (error_color(ui), "No X-Hub-Signature-256 header: the integration has no secret, or a proxy dropped it."),
+        SignatureVerdict::Missing => {
+            (error_color(ui), "No X-Hub-Signature-256 header: the integration has no secret, or a proxy dropped it.")
+        }
         SignatureVerdict::NoSecretConfigured => {
             (warn_color(ui), "No webhook secret configured for this account: the signature was not checked.")
         }

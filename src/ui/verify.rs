@@ -120,7 +120,11 @@ fn confirm_point_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Comman
         ui.horizontal(|ui| {
             if ui.button("Point webhook").clicked() {
                 if !state.read_only() {
-                    commands.push(Command::PointWebhook { env: state.env, account: account.to_string(), url: url.clone() });
+                    commands.push(Command::PointWebhook {
+                        env: state.env,
+                        account: account.to_string(),
+                        url: url.clone(),
+                    });
                 }
                 close = true;
             }

@@ -63,12 +63,8 @@ pub fn app_on<'a>(view: View) -> Ui<'a> {
     let recorder = commands.clone();
     let mut state = AppState::default();
     state.view = view;
-    let app = App::with_parts(
-        state,
-        rx,
-        Box::new(move |c| recorder.borrow_mut().push(c)),
-        Box::new(FixedDialogs::default()),
-    );
+    let app =
+        App::with_parts(state, rx, Box::new(move |c| recorder.borrow_mut().push(c)), Box::new(FixedDialogs::default()));
     let harness = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(|ui, app: &mut App| app.show(ui), app);
     let mut ui = Ui { harness, events, commands };
     ui.events.send(Event::ListenerStarted { addr: "127.0.0.1:8787".parse().unwrap(), public_base: None }).unwrap();

@@ -166,6 +166,9 @@ fn persisted_selection_round_trips() {
     state.view = View::Traffic;
     let p = state.persisted();
     let restored = AppState::restored(p.clone());
-    assert_eq!((restored.view, restored.env, restored.selected_account.clone()), (View::Traffic, Environment::Development, Some("Emulator".into())));
+    assert_eq!(
+        (restored.view, restored.env, restored.selected_account.clone()),
+        (View::Traffic, Environment::Development, Some("Emulator".into()))
+    );
     assert_eq!(restored.persisted(), p);
 }
