@@ -75,3 +75,18 @@ fn a_failed_check_is_highlighted_and_a_webhook_mismatch_can_be_fixed_after_confi
         other => panic!("expected PointWebhook, got {other:?}"),
     }
 }
+
+#[test]
+fn the_webhook_patch_is_never_offered_in_a_read_only_environment() {
+    let mut ui = ui_support::app_on(View::Verify);
+    ui.harness.get_by_label("Live").click();
+    ui.settle();
+    ui.harness.get_all_by_label("Verify").last().unwrap().click();
+    ui.settle();
+    let Some(Command::Verify { request, env, .. }) = ui.take_commands().pop() else { panic!("no Verify") };
+    assert_eq!(env, genesys_desk::config::Environment::Live, "verifying is allowed, editing is not");
+    let report = VerifyReport { checks: vec![check(CheckId::Webhook, CheckStatus::Warn)] };
+    ui.feed(Event::VerifyFinished { request, report });
+    ui.harness.get_by_label("All checks passed");
+    assert!(ui.harness.query_by_label("Point the integration's webhook at this listener").is_none());
+}

@@ -124,7 +124,7 @@ pub fn text_row(
     ui.end_row();
     if let Some(error) = error {
         ui.label("");
-        ui.add(egui::Label::new(RichText::new(error).color(error_color(ui)).small()).wrap());
+        ui.add(egui::Label::new(RichText::new(error).color(error_color(ui))).wrap());
         ui.end_row();
     }
     response
