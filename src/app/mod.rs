@@ -10,7 +10,9 @@ pub mod traffic_log;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver};
+use std::time::Instant;
 
 use crate::engine::command::{Command, Event};
 use crate::ui::{self, Dialogs, RfdDialogs};
@@ -18,6 +20,9 @@ use state::{AppState, Persisted, ThemeChoice};
 
 /// Where the UI sends its commands (the engine handle's `send`, a test recorder).
 pub type CommandSink = Box<dyn FnMut(Command)>;
+
+/// When `run` was entered: the start-up time is logged at the first frame.
+static STARTED_AT: OnceLock<Instant> = OnceLock::new();
 
 /// Key of the persisted selection in eframe storage.
 const PERSIST_KEY: &str = "genesys-desk/selection";
@@ -30,6 +35,7 @@ pub struct App {
     dialogs: Box<dyn Dialogs>,
     applied_theme: Option<ThemeChoice>,
     shut_down: bool,
+    first_frame_done: bool,
 }
 
 impl App {
@@ -63,7 +69,15 @@ impl App {
         command_sink: CommandSink,
         dialogs: Box<dyn Dialogs>,
     ) -> Self {
-        Self { state, events, sink: command_sink, dialogs, applied_theme: None, shut_down: false }
+        Self {
+            state,
+            events,
+            sink: command_sink,
+            dialogs,
+            applied_theme: None,
+            shut_down: false,
+            first_frame_done: false,
+        }
     }
 
     /// Replaces the file dialogs (tests answer with fixed paths).
@@ -111,6 +125,13 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        if !self.first_frame_done {
+            self.first_frame_done = true;
+            if let Some(started) = STARTED_AT.get() {
+                // `GENESYS_DESK_LOG=info` shows it: the start-up figure of issue 5.
+                tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first frame drawn");
+            }
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -127,6 +148,7 @@ impl eframe::App for App {
 /// Until the engine exists, commands are only logged and nobody feeds the
 /// event channel: the integrator replaces the two lines marked ENGINE.
 pub fn run(_home: Option<PathBuf>) -> ExitCode {
+    let _ = STARTED_AT.set(Instant::now());
     // ENGINE: `let (handle, events_rx) = Engine::spawn(..)` instead of this channel.
     let (_events_tx, events_rx) = mpsc::channel::<Event>();
     // ENGINE: `Box::new(move |command| handle.send(command))` instead of logging.
