@@ -172,3 +172,34 @@ fn persisted_selection_round_trips() {
     );
     assert_eq!(restored.persisted(), p);
 }
+
+#[test]
+fn history_and_deletions() {
+    let mut state = loaded();
+    let mut old = TrafficEntry::new(Direction::Incoming, "Emulator", "POST", "/hooks/Emulator");
+    old.verdict = Some(crate::model::SignatureVerdict::Valid);
+    let msg = crate::model::ChatMessage {
+        id: Some(1),
+        account: "Emulator".into(),
+        customer_id: "c9".into(),
+        conversation_id: None,
+        genesys_id: None,
+        sender: crate::model::Sender::Customer,
+        sender_name: Some("Ada".into()),
+        kind: crate::model::MessageKind::Text,
+        text: "hello again".into(),
+        attachments: vec![],
+        at: time::OffsetDateTime::now_utc(),
+        status: crate::model::DeliveryStatus::Sent,
+        raw: None,
+    };
+    state.apply(Event::HistoryLoaded { messages: vec![msg], traffic: vec![old] });
+    assert_eq!(state.traffic.deliveries, 1);
+    let key = ("Emulator".to_string(), "c9".to_string());
+    assert_eq!(state.chats.thread(&key).unwrap().title(), Some("Ada"));
+    assert_eq!(state.selected_thread, None, "history does not jump away from the start form");
+
+    state.apply(Event::AccountDeleted { env: Environment::Development, name: "Emulator".into() });
+    assert_eq!(state.selected_account.as_deref(), Some("Acme Dev"));
+    assert_eq!(state.account_count_text(), "1 of 5 accounts");
+}
