@@ -1,10 +1,175 @@
-//! The desktop app (eframe).
+//! The desktop app (eframe): `App` owns the `AppState`, drains engine events
+//! at the start of each frame, draws the views and sends the `Command`s they
+//! pushed. It never touches the network, files or tokio itself.
+
+pub mod chats;
+pub mod curl;
+pub mod pending;
+pub mod state;
+pub mod traffic_log;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Instant;
+
+use crate::engine::command::{Command, Event};
+use crate::ui::{self, Dialogs, RfdDialogs};
+use state::{AppState, Persisted, ThemeChoice};
+
+/// Where the UI sends its commands (the engine handle's `send`, a test recorder).
+pub type CommandSink = Box<dyn FnMut(Command)>;
+
+/// When `run` was entered: the start-up time is logged at the first frame.
+static STARTED_AT: OnceLock<Instant> = OnceLock::new();
+
+/// Key of the persisted selection in eframe storage.
+const PERSIST_KEY: &str = "genesys-desk/selection";
+
+/// The app: state + event receiver + command sink.
+pub struct App {
+    pub state: AppState,
+    events: Receiver<Event>,
+    sink: CommandSink,
+    dialogs: Box<dyn Dialogs>,
+    applied_theme: Option<ThemeChoice>,
+    shut_down: bool,
+    first_frame_done: bool,
+}
+
+impl App {
+    /// The constructor the engine wiring uses: `events` is fed by the engine (which
+    /// also calls `ctx.request_repaint()` after each send), `command_sink` forwards
+    /// to the engine. The last run's view, environment, account and theme are
+    /// restored from eframe storage on top of `initial_state`.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        events: Receiver<Event>,
+        command_sink: CommandSink,
+        initial_state: AppState,
+    ) -> Self {
+        egui_extras::install_image_loaders(&cc.egui_ctx);
+        let mut state = initial_state;
+        if let Some(persisted) = cc.storage.and_then(|s| eframe::get_value::<Persisted>(s, PERSIST_KEY)) {
+            let restored = AppState::restored(persisted);
+            state.view = restored.view;
+            state.theme = restored.theme;
+            state.tier = restored.tier;
+            state.env = restored.env;
+            state.selected_account = restored.selected_account.or(state.selected_account);
+        }
+        Self::with_parts(state, events, command_sink, Box::new(RfdDialogs))
+    }
+
+    /// An app without a window (tests, benchmarks): dialogs are replaceable.
+    pub fn with_parts(
+        state: AppState,
+        events: Receiver<Event>,
+        command_sink: CommandSink,
+        dialogs: Box<dyn Dialogs>,
+    ) -> Self {
+        Self {
+            state,
+            events,
+            sink: command_sink,
+            dialogs,
+            applied_theme: None,
+            shut_down: false,
+            first_frame_done: false,
+        }
+    }
+
+    /// Replaces the file dialogs (tests answer with fixed paths).
+    pub fn set_dialogs(&mut self, dialogs: Box<dyn Dialogs>) {
+        self.dialogs = dialogs;
+    }
+
+    /// Applies every waiting event (DESIGN.md §3.3: events first, then draw).
+    pub fn drain_events(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.state.apply(event);
+        }
+    }
+
+    /// One frame: events, theme, views, then the commands the views pushed.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.drain_events();
+        if self.applied_theme != Some(self.state.theme) {
+            ui.ctx().set_theme(match self.state.theme {
+                ThemeChoice::System => egui::ThemePreference::System,
+                ThemeChoice::Light => egui::ThemePreference::Light,
+                ThemeChoice::Dark => egui::ThemePreference::Dark,
+            });
+            self.applied_theme = Some(self.state.theme);
+        }
+        let mut commands = Vec::new();
+        ui::app_ui(ui, &mut self.state, &mut commands, self.dialogs.as_mut());
+        for command in commands {
+            (self.sink)(command);
+        }
+    }
+
+    fn shutdown(&mut self) {
+        if !self.shut_down {
+            self.shut_down = true;
+            (self.sink)(Command::Shutdown);
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+        if !self.first_frame_done {
+            self.first_frame_done = true;
+            if let Some(started) = STARTED_AT.get() {
+                // `GENESYS_DESK_LOG=info` shows it: the start-up figure of issue 5.
+                tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first frame drawn");
+            }
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PERSIST_KEY, &self.state.persisted());
+    }
+
+    fn on_exit(&mut self) {
+        self.shutdown();
+    }
+}
 
 /// Opens the main window; returns when it closes.
+///
+/// Until the engine exists, commands are only logged and nobody feeds the
+/// event channel: the integrator replaces the two lines marked ENGINE.
 pub fn run(_home: Option<PathBuf>) -> ExitCode {
-    eprintln!("the desktop app is not built yet");
-    ExitCode::from(1)
+    let _ = STARTED_AT.set(Instant::now());
+    // ENGINE: `let (handle, events_rx) = Engine::spawn(..)` instead of this channel.
+    let (_events_tx, events_rx) = mpsc::channel::<Event>();
+    // ENGINE: `Box::new(move |command| handle.send(command))` instead of logging.
+    let sink: CommandSink = Box::new(|command| tracing::info!(?command, "command (no engine yet)"));
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("genesys-desk")
+            .with_inner_size([1200.0, 800.0])
+            .with_min_inner_size([760.0, 480.0]),
+        ..Default::default()
+    };
+    let outcome = eframe::run_native(
+        "genesys-desk",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, events_rx, sink, AppState::default())))),
+    );
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: the window could not open ({err}): check DISPLAY/WAYLAND_DISPLAY and the GPU drivers");
+            ExitCode::from(1)
+        }
+    }
 }

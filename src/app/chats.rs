@@ -1,0 +1,161 @@
+//! Chat threads in memory: one per (account, customer id), messages ordered by
+//! time, plus the agent's typing indicator.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::model::{ChatMessage, MessageKind, Sender};
+
+/// How long "agent is typing…" stays after the last typing event.
+pub const TYPING_SHOWN_FOR: Duration = Duration::from_secs(5);
+
+/// (account, customer id)
+pub type ThreadKey = (String, String);
+
+#[derive(Debug, Clone, Default)]
+pub struct ChatThread {
+    /// Ordered by `at`; equal times keep arrival order.
+    pub messages: Vec<ChatMessage>,
+    /// When the agent last sent a typing event.
+    pub typing_at: Option<Instant>,
+}
+
+impl ChatThread {
+    /// True while the typing indicator should be shown at `now`.
+    pub fn agent_typing(&self, now: Instant) -> bool {
+        self.typing_at.is_some_and(|t| now.saturating_duration_since(t) < TYPING_SHOWN_FOR)
+    }
+
+    /// The customer's display name (from the first customer message that names it).
+    pub fn title(&self) -> Option<&str> {
+        self.messages.iter().find(|m| m.sender == Sender::Customer).and_then(|m| m.sender_name.as_deref())
+    }
+
+    fn position(&self, msg: &ChatMessage) -> Option<usize> {
+        if let Some(id) = msg.id
+            && let Some(i) = self.messages.iter().position(|m| m.id == Some(id))
+        {
+            return Some(i);
+        }
+        let gid = msg.genesys_id.as_deref()?;
+        self.messages.iter().position(|m| m.genesys_id.as_deref() == Some(gid) && m.sender == msg.sender)
+    }
+
+    fn insert(&mut self, msg: ChatMessage) {
+        let at = msg.at;
+        let index = self.messages.partition_point(|m| m.at <= at);
+        self.messages.insert(index, msg);
+    }
+}
+
+/// All threads.
+#[derive(Debug, Clone, Default)]
+pub struct Chats {
+    pub threads: BTreeMap<ThreadKey, ChatThread>,
+}
+
+impl Chats {
+    /// A new message (or one we already have: then it replaces it).
+    pub fn add(&mut self, msg: ChatMessage, now: Instant) {
+        let thread = self.threads.entry((msg.account.clone(), msg.customer_id.clone())).or_default();
+        if msg.kind == MessageKind::Typing {
+            if msg.sender == Sender::Agent {
+                thread.typing_at = Some(now);
+            }
+            return;
+        }
+        if msg.sender == Sender::Agent {
+            // The agent's message ends their typing.
+            thread.typing_at = None;
+        }
+        match thread.position(&msg) {
+            Some(i) => thread.messages[i] = msg,
+            None => thread.insert(msg),
+        }
+    }
+
+    /// A changed message (status, downloaded image); unknown ones are added.
+    pub fn update(&mut self, msg: ChatMessage, now: Instant) {
+        let key = (msg.account.clone(), msg.customer_id.clone());
+        if let Some(thread) = self.threads.get_mut(&key)
+            && let Some(i) = thread.position(&msg)
+        {
+            if thread.messages[i].at == msg.at {
+                thread.messages[i] = msg;
+            } else {
+                thread.messages.remove(i);
+                thread.insert(msg);
+            }
+            return;
+        }
+        self.add(msg, now);
+    }
+
+    pub fn typing(&mut self, key: ThreadKey, now: Instant) {
+        self.threads.entry(key).or_default().typing_at = Some(now);
+    }
+
+    pub fn thread(&self, key: &ThreadKey) -> Option<&ChatThread> {
+        self.threads.get(key)
+    }
+
+    pub fn ensure(&mut self, key: ThreadKey) {
+        self.threads.entry(key).or_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::model::DeliveryStatus;
+
+    pub(crate) fn msg(sender: Sender, text: &str, at: OffsetDateTime) -> ChatMessage {
+        ChatMessage {
+            id: None,
+            account: "Emulator".into(),
+            customer_id: "c1".into(),
+            conversation_id: None,
+            genesys_id: Some(format!("g-{text}")),
+            sender,
+            sender_name: None,
+            kind: MessageKind::Text,
+            text: text.into(),
+            attachments: vec![],
+            at,
+            status: DeliveryStatus::Received,
+            raw: None,
+        }
+    }
+
+    #[test]
+    fn messages_are_ordered_by_time_and_updates_replace() {
+        let now = Instant::now();
+        let mut chats = Chats::default();
+        chats.add(msg(Sender::Customer, "b", datetime!(2026-01-01 10:00:02 UTC)), now);
+        chats.add(msg(Sender::Customer, "a", datetime!(2026-01-01 10:00:01 UTC)), now);
+        chats.add(msg(Sender::Agent, "c", datetime!(2026-01-01 10:00:03 UTC)), now);
+        let mut updated = msg(Sender::Agent, "c", datetime!(2026-01-01 10:00:03 UTC));
+        updated.status = DeliveryStatus::Delivered;
+        chats.update(updated, now);
+        let t = chats.thread(&("Emulator".into(), "c1".into())).unwrap();
+        let texts: Vec<_> = t.messages.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b", "c"]);
+        assert_eq!(t.messages[2].status, DeliveryStatus::Delivered);
+    }
+
+    #[test]
+    fn typing_expires_and_ends_with_the_agent_message() {
+        let t0 = Instant::now();
+        let mut chats = Chats::default();
+        let key: ThreadKey = ("Emulator".into(), "c1".into());
+        chats.typing(key.clone(), t0);
+        assert!(chats.thread(&key).unwrap().agent_typing(t0 + Duration::from_secs(1)));
+        assert!(!chats.thread(&key).unwrap().agent_typing(t0 + TYPING_SHOWN_FOR));
+        chats.typing(key.clone(), t0);
+        chats.add(msg(Sender::Agent, "hi", datetime!(2026-01-01 10:00:03 UTC)), t0);
+        assert!(!chats.thread(&key).unwrap().agent_typing(t0));
+    }
+}

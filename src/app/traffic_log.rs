@@ -1,0 +1,333 @@
+//! Live traffic in memory: the newest entries (capped; SQLite keeps the full
+//! history) plus a filter whose matching rows are cached, so a frame with
+//! 100,000 entries only lays out the rows on screen.
+
+use std::collections::VecDeque;
+
+use crate::model::{Direction, SignatureVerdict, TrafficEntry};
+
+/// Entries kept in memory by default.
+pub const DEFAULT_TRAFFIC_CAP: usize = 100_000;
+
+/// HTTP status class for the filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusClass {
+    Success,
+    ClientError,
+    ServerError,
+    /// Transport error: no response at all.
+    Error,
+}
+
+impl StatusClass {
+    pub const ALL: [StatusClass; 4] =
+        [StatusClass::Success, StatusClass::ClientError, StatusClass::ServerError, StatusClass::Error];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusClass::Success => "2xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+            StatusClass::Error => "error",
+        }
+    }
+
+    fn matches(self, entry: &TrafficEntry) -> bool {
+        match (self, entry.status) {
+            (StatusClass::Success, Some(s)) => (200..300).contains(&s),
+            (StatusClass::ClientError, Some(s)) => (400..500).contains(&s),
+            (StatusClass::ServerError, Some(s)) => s >= 500,
+            (StatusClass::Error, status) => entry.error.is_some() || status.is_none(),
+            _ => false,
+        }
+    }
+}
+
+/// What the traffic list shows. Empty/None fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrafficFilter {
+    /// Case-insensitive text in method, URL, account, correlation id, error or bodies.
+    pub text: String,
+    pub account: Option<String>,
+    pub direction: Option<Direction>,
+    pub status: Option<StatusClass>,
+    pub verdict: Option<SignatureVerdict>,
+}
+
+impl TrafficFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == TrafficFilter::default()
+    }
+
+    /// `needle` is the lower-cased `text`, computed once per refilter.
+    fn matches(&self, needle: &str, entry: &TrafficEntry) -> bool {
+        if self.account.as_ref().is_some_and(|a| *a != entry.account)
+            || self.direction.is_some_and(|d| d != entry.direction)
+            || self.status.is_some_and(|s| !s.matches(entry))
+            || self.verdict.is_some_and(|v| Some(v) != entry.verdict)
+        {
+            return false;
+        }
+        if needle.is_empty() {
+            return true;
+        }
+        let has = |hay: &str| contains_ignore_case(hay, needle);
+        has(&entry.method)
+            || has(&entry.url)
+            || has(&entry.account)
+            || (needle.len() <= 3
+                && needle.bytes().all(|b| b.is_ascii_digit())
+                && entry.status.is_some_and(|s| s.to_string().contains(needle)))
+            || entry.correlation_id.as_deref().is_some_and(has)
+            || entry.error.as_deref().is_some_and(has)
+            || has(&entry.request_body)
+            || has(&entry.response_body)
+    }
+}
+
+/// ASCII case-insensitive substring test without allocating (`needle` is lower
+/// case). Jumps between candidates for the first byte, which the compiler
+/// vectorises: a refilter of 100,000 entries stays well under a frame budget.
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else { return true };
+    if needle.len() > hay.len() {
+        return false;
+    }
+    let upper = first.to_ascii_uppercase();
+    let last_start = hay.len() - needle.len();
+    let mut i = 0;
+    while i <= last_start {
+        match hay[i..=last_start].iter().position(|&b| b == first || b == upper) {
+            None => return false,
+            Some(offset) => {
+                i += offset;
+                if hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+                    return true;
+                }
+                i += 1;
+            }
+        }
+    }
+    false
+}
+
+/// The capped list plus the cached filter result.
+#[derive(Debug, Clone)]
+pub struct TrafficLog {
+    entries: VecDeque<TrafficEntry>,
+    /// Sequence number of `entries[0]`; sequence numbers never repeat, so the
+    /// cached rows stay valid when old entries are dropped from the front.
+    first_seq: u64,
+    cap: usize,
+    filter: TrafficFilter,
+    /// Sequence numbers of the entries that match `filter`, oldest first.
+    visible: VecDeque<u64>,
+    /// How many times the full list was refiltered (tests check the cache works).
+    refilters: u64,
+    /// Incoming deliveries seen since start (not capped).
+    pub deliveries: u64,
+    pub last_verdict: Option<SignatureVerdict>,
+}
+
+impl Default for TrafficLog {
+    fn default() -> Self {
+        Self::with_cap(DEFAULT_TRAFFIC_CAP)
+    }
+}
+
+impl TrafficLog {
+    pub fn with_cap(cap: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            first_seq: 0,
+            cap: cap.max(1),
+            filter: TrafficFilter::default(),
+            visible: VecDeque::new(),
+            refilters: 0,
+            deliveries: 0,
+            last_verdict: None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds an entry, dropping the oldest beyond the cap; the cached rows are
+    /// updated incrementally.
+    pub fn push(&mut self, entry: TrafficEntry) {
+        if entry.direction == Direction::Incoming {
+            self.deliveries += 1;
+            if entry.verdict.is_some() {
+                self.last_verdict = entry.verdict;
+            }
+        }
+        self.push_quiet(entry);
+    }
+
+    fn push_quiet(&mut self, entry: TrafficEntry) {
+        let seq = self.first_seq + self.entries.len() as u64;
+        if self.filter.matches(&self.filter.text.trim().to_ascii_lowercase(), &entry) {
+            self.visible.push_back(seq);
+        }
+        self.entries.push_back(entry);
+        while self.entries.len() > self.cap {
+            self.entries.pop_front();
+            if self.visible.front() == Some(&self.first_seq) {
+                self.visible.pop_front();
+            }
+            self.first_seq += 1;
+        }
+    }
+
+    /// Replaces the whole list (history from SQLite), oldest first.
+    pub fn load(&mut self, mut entries: Vec<TrafficEntry>) {
+        entries.sort_by_key(|e| e.at);
+        self.deliveries = entries.iter().filter(|e| e.direction == Direction::Incoming).count() as u64;
+        self.last_verdict = entries.iter().rev().find_map(|e| e.verdict);
+        let skip = entries.len().saturating_sub(self.cap);
+        self.first_seq += self.entries.len() as u64;
+        self.entries = entries.into_iter().skip(skip).collect();
+        self.refilter();
+    }
+
+    pub fn filter(&self) -> &TrafficFilter {
+        &self.filter
+    }
+
+    /// Changes the filter; the rows are recomputed only when it really changed.
+    pub fn set_filter(&mut self, filter: TrafficFilter) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.refilter();
+        }
+    }
+
+    fn refilter(&mut self) {
+        let needle = self.filter.text.trim().to_ascii_lowercase();
+        let first = self.first_seq;
+        self.visible = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| self.filter.matches(&needle, e))
+            .map(|(i, _)| first + i as u64)
+            .collect();
+        self.refilters += 1;
+    }
+
+    /// How many times the full list was refiltered.
+    pub fn refilter_count(&self) -> u64 {
+        self.refilters
+    }
+
+    /// Number of rows matching the filter.
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// The `row`-th matching entry (oldest first) and its sequence number.
+    pub fn visible_row(&self, row: usize) -> Option<(u64, &TrafficEntry)> {
+        let seq = *self.visible.get(row)?;
+        self.by_seq(seq).map(|e| (seq, e))
+    }
+
+    /// The matching entries, oldest first.
+    pub fn visible(&self) -> impl Iterator<Item = &TrafficEntry> {
+        self.visible.iter().filter_map(|s| self.by_seq(*s))
+    }
+
+    /// An entry by sequence number, if still in memory.
+    pub fn by_seq(&self, seq: u64) -> Option<&TrafficEntry> {
+        let index = seq.checked_sub(self.first_seq)?;
+        self.entries.get(usize::try_from(index).ok()?)
+    }
+
+    /// Distinct account names, for the filter picker.
+    pub fn accounts(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for e in self.entries.iter().rev().take(10_000) {
+            if !names.contains(&e.account) {
+                names.push(e.account.clone());
+            }
+        }
+        names.sort();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(account: &str, url: &str, status: Option<u16>) -> TrafficEntry {
+        let mut e = TrafficEntry::new(Direction::Outgoing, account, "GET", url);
+        e.status = status;
+        e
+    }
+
+    #[test]
+    fn filter_by_text_status_and_account() {
+        let mut log = TrafficLog::default();
+        log.push(entry("Acme", "https://api.x/oauth/token", Some(200)));
+        log.push(entry("Acme", "https://api.x/api/v2/integrations", Some(404)));
+        log.push(entry("Beta", "https://api.x/api/v2/inbound", Some(500)));
+        log.push(entry("Beta", "https://api.x/api/v2/inbound", None));
+        assert_eq!(log.visible_len(), 4);
+        log.set_filter(TrafficFilter { text: "INBOUND".into(), ..Default::default() });
+        assert_eq!(log.visible_len(), 2);
+        log.set_filter(TrafficFilter { status: Some(StatusClass::ClientError), ..Default::default() });
+        assert_eq!(log.visible().next().map(|e| e.status), Some(Some(404)));
+        log.set_filter(TrafficFilter {
+            status: Some(StatusClass::Error),
+            account: Some("Beta".into()),
+            ..Default::default()
+        });
+        assert_eq!(log.visible_len(), 1);
+        // New entries are matched as they arrive, without refiltering everything.
+        let before = log.refilter_count();
+        log.push(entry("Beta", "https://api.x/timeout", None));
+        log.push(entry("Acme", "https://api.x/timeout", None));
+        assert_eq!(log.visible_len(), 2);
+        assert_eq!(log.refilter_count(), before);
+        // Setting the same filter again does not refilter.
+        log.set_filter(log.filter().clone());
+        assert_eq!(log.refilter_count(), before);
+    }
+
+    #[test]
+    fn case_insensitive_search() {
+        assert!(contains_ignore_case("POST /Hooks/Emulator", "hooks/emu"));
+        assert!(contains_ignore_case("abcabd", "abd"));
+        assert!(!contains_ignore_case("abcab", "abd"));
+        assert!(contains_ignore_case("x", ""));
+        assert!(!contains_ignore_case("", "a"));
+    }
+
+    #[test]
+    fn the_cap_drops_the_oldest_and_keeps_rows_consistent() {
+        let mut log = TrafficLog::with_cap(3);
+        log.set_filter(TrafficFilter { text: "keep".into(), ..Default::default() });
+        for i in 0..5 {
+            log.push(entry("A", &format!("/{}/{i}", if i % 2 == 0 { "keep" } else { "skip" }), Some(200)));
+        }
+        assert_eq!(log.len(), 3);
+        let urls: Vec<_> = log.visible().map(|e| e.url.clone()).collect();
+        assert_eq!(urls, vec!["/keep/2", "/keep/4"]);
+        assert_eq!(log.visible_row(0).map(|(_, e)| e.url.as_str()), Some("/keep/2"));
+    }
+
+    #[test]
+    fn deliveries_and_last_verdict_are_counted() {
+        let mut log = TrafficLog::default();
+        let mut d = TrafficEntry::new(Direction::Incoming, "A", "POST", "/hooks/A");
+        d.verdict = Some(SignatureVerdict::Invalid);
+        log.push(d);
+        assert_eq!((log.deliveries, log.last_verdict), (1, Some(SignatureVerdict::Invalid)));
+    }
+}

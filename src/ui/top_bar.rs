@@ -1,0 +1,65 @@
+//! Top bar: environment switcher, account picker, listener status and the
+//! read-only banner for Live/Production.
+
+use egui::{RichText, Ui};
+
+use super::{error_color, ok_color, warn_color};
+use crate::app::state::{AppState, ServiceStatus};
+use crate::model::SignatureVerdict;
+
+pub fn top_bar_ui(ui: &mut Ui, state: &mut AppState) {
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("genesys-desk").strong());
+        ui.separator();
+        for env in state.tier.environments() {
+            if ui.selectable_label(state.env == *env, env.label()).clicked() {
+                state.set_env(*env);
+            }
+        }
+        ui.separator();
+        let names: Vec<String> = state.env_accounts().iter().map(|a| a.name.clone()).collect();
+        let selected = state.selected_account.clone().unwrap_or_else(|| "no account".into());
+        egui::ComboBox::new("account_picker", "Account").selected_text(selected).show_ui(ui, |ui| {
+            for name in names {
+                if ui.selectable_label(state.selected_account.as_ref() == Some(&name), &name).clicked() {
+                    state.select_account(Some(name));
+                }
+            }
+        });
+        ui.separator();
+        listener_status_ui(ui, state);
+    });
+    if state.read_only() {
+        egui::Frame::new().fill(warn_color(ui).gamma_multiply(0.25)).inner_margin(6.0).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(format!("Read-only: {}", state.env.read_only_message())).strong());
+        });
+    }
+    ui.add_space(2.0);
+}
+
+fn listener_status_ui(ui: &mut Ui, state: &AppState) {
+    match &state.listener {
+        ServiceStatus::Starting => {
+            ui.spinner();
+            ui.label("Listener starting…");
+        }
+        ServiceStatus::Failed(error) => {
+            ui.colored_label(error_color(ui), "Listener failed").on_hover_text(error);
+        }
+        ServiceStatus::Running { addr, public_base } => {
+            ui.colored_label(ok_color(ui), "•");
+            ui.label(format!("Listener {addr}"));
+            match public_base {
+                Some(base) => ui.label(format!("public {base}")),
+                None => ui.weak("no public URL"),
+            };
+            ui.label(format!("{} deliveries", state.traffic.deliveries));
+            if let Some(verdict) = state.traffic.last_verdict {
+                let color = if verdict == SignatureVerdict::Valid { ok_color(ui) } else { error_color(ui) };
+                ui.colored_label(color, format!("last signature: {}", verdict.as_str()));
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Traffic: a virtualised table of every API call and webhook (only the rows
+//! on screen are laid out), filters, and a detail pane with headers, bodies,
+//! the signature explainer, "Copy as curl", replay and export.
+
+use egui::{RichText, Sense, TextEdit, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::{Dialogs, error_color, ok_color, warn_color};
+use crate::app::curl::curl_command;
+use crate::app::state::AppState;
+use crate::app::traffic_log::StatusClass;
+use crate::engine::command::{Command, ExportFormat};
+use crate::model::{Direction, SignatureVerdict, TrafficEntry};
+
+const ROW_HEIGHT: f32 = 20.0;
+
+pub fn traffic_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
+    egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, state, commands, dialogs));
+    let selected = state.selected_traffic.and_then(|seq| state.traffic.by_seq(seq)).cloned();
+    if let Some(entry) = selected {
+        egui::Panel::bottom("traffic_detail").resizable(true).default_size(320.0).show(ui, |ui| {
+            detail_ui(ui, state, commands, &entry);
+        });
+    }
+    egui::CentralPanel::default().show(ui, |ui| table_ui(ui, state));
+}
+
+fn filters_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
+    let mut filter = state.traffic.filter().clone();
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Filter");
+        ui.add(TextEdit::singleline(&mut filter.text).hint_text("text in URL, body, account…").desired_width(220.0))
+            .labelled_by(label.id);
+        let accounts_label = filter.account.clone().unwrap_or_else(|| "all accounts".into());
+        egui::ComboBox::new("traffic_account", "Account").selected_text(accounts_label).show_ui(ui, |ui| {
+            ui.selectable_value(&mut filter.account, None, "all accounts");
+            for name in state.traffic.accounts() {
+                ui.selectable_value(&mut filter.account, Some(name.clone()), name);
+            }
+        });
+        let dir_label = filter.direction.map(Direction::as_str).unwrap_or("all directions");
+        egui::ComboBox::new("traffic_direction", "Direction").selected_text(dir_label).show_ui(ui, |ui| {
+            ui.selectable_value(&mut filter.direction, None, "all directions");
+            for d in [Direction::Outgoing, Direction::Incoming, Direction::Socket] {
+                ui.selectable_value(&mut filter.direction, Some(d), d.as_str());
+            }
+        });
+        let status_label = filter.status.map(StatusClass::label).unwrap_or("any status");
+        egui::ComboBox::new("traffic_status", "Status").selected_text(status_label).show_ui(ui, |ui| {
+            ui.selectable_value(&mut filter.status, None, "any status");
+            for s in StatusClass::ALL {
+                ui.selectable_value(&mut filter.status, Some(s), s.label());
+            }
+        });
+        let verdict_label = filter.verdict.map(SignatureVerdict::as_str).unwrap_or("any signature");
+        egui::ComboBox::new("traffic_verdict", "Signature").selected_text(verdict_label).show_ui(ui, |ui| {
+            ui.selectable_value(&mut filter.verdict, None, "any signature");
+            for v in [
+                SignatureVerdict::Valid,
+                SignatureVerdict::Invalid,
+                SignatureVerdict::Missing,
+                SignatureVerdict::NoSecretConfigured,
+            ] {
+                ui.selectable_value(&mut filter.verdict, Some(v), v.as_str());
+            }
+        });
+        if !filter.is_empty() && ui.button("Clear").clicked() {
+            filter = Default::default();
+        }
+    });
+    // No-op unless the filter changed: the matching rows are cached.
+    state.traffic.set_filter(filter);
+    ui.horizontal(|ui| {
+        ui.label(format!("{} of {} entries", state.traffic.visible_len(), state.traffic.len()));
+        for format in [ExportFormat::Json, ExportFormat::Har] {
+            let label = format!("Export {}…", format.extension().to_ascii_uppercase());
+            if ui.button(label).on_hover_text("Export the filtered list").clicked()
+                && let Some(path) = dialogs.save_export(format)
+            {
+                let ids: Vec<i64> = state.traffic.visible().filter_map(|e| e.id).collect();
+                commands.push(Command::ExportTraffic { path, format, ids });
+            }
+        }
+    });
+    ui.add_space(2.0);
+}
+
+fn table_ui(ui: &mut Ui, state: &mut AppState) {
+    let total = state.traffic.visible_len();
+    if total == 0 {
+        ui.weak(if state.traffic.is_empty() { "No traffic yet." } else { "No entry matches the filter." });
+        return;
+    }
+    let mut clicked = None;
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(Sense::click())
+        .auto_shrink([false, false])
+        .column(Column::exact(96.0))
+        .column(Column::exact(70.0))
+        .column(Column::initial(110.0).clip(true))
+        .column(Column::exact(60.0))
+        .column(Column::remainder().at_least(160.0).clip(true))
+        .column(Column::exact(54.0))
+        .column(Column::exact(70.0))
+        .column(Column::exact(90.0))
+        .header(ROW_HEIGHT, |mut header| {
+            for title in ["Time", "Direction", "Account", "Method", "Path", "Status", "Latency", "Signature"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            // Newest first; only the rows on screen reach this closure.
+            body.rows(ROW_HEIGHT, total, |mut row| {
+                let index = total - 1 - row.index();
+                let Some((seq, entry)) = state.traffic.visible_row(index) else { return };
+                row.set_selected(state.selected_traffic == Some(seq));
+                row.col(|ui| cell(ui, time_text(entry), None));
+                row.col(|ui| cell(ui, entry.direction.as_str(), None));
+                row.col(|ui| cell(ui, &entry.account, None));
+                row.col(|ui| cell(ui, &entry.method, None));
+                row.col(|ui| cell(ui, path_of(&entry.url), None));
+                row.col(|ui| status_cell(ui, entry));
+                row.col(|ui| cell(ui, entry.latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_default(), None));
+                row.col(|ui| {
+                    if let Some(v) = entry.verdict {
+                        let color = if v == SignatureVerdict::Valid { ok_color(ui) } else { error_color(ui) };
+                        cell(ui, v.as_str(), Some(color));
+                    }
+                });
+                if row.response().clicked() {
+                    clicked = Some(seq);
+                }
+            });
+        });
+    if let Some(seq) = clicked {
+        state.selected_traffic = if state.selected_traffic == Some(seq) { None } else { Some(seq) };
+    }
+}
+
+fn status_cell(ui: &mut Ui, entry: &TrafficEntry) {
+    match (entry.status, &entry.error) {
+        (Some(s), _) => {
+            let color = match s {
+                200..=299 => ok_color(ui),
+                400..=499 => warn_color(ui),
+                _ => error_color(ui),
+            };
+            cell(ui, s.to_string(), Some(color));
+        }
+        (None, Some(_)) => cell(ui, "error", Some(error_color(ui))),
+        (None, None) => cell(ui, "…", None),
+    }
+}
+
+/// A table cell: not selectable, so a click selects the row.
+fn cell(ui: &mut Ui, text: impl Into<String>, color: Option<egui::Color32>) {
+    let mut text = RichText::new(text.into());
+    if let Some(color) = color {
+        text = text.color(color);
+    }
+    ui.add(egui::Label::new(text).selectable(false).truncate());
+}
+
+fn detail_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, entry: &TrafficEntry) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("{} {}", entry.method, entry.url));
+        if ui.button("Copy as curl").on_hover_text("Secrets become $GENESYS_* variables").clicked() {
+            ui.ctx().copy_text(curl_command(entry));
+        }
+        if entry.direction == Direction::Incoming
+            && let Some(id) = entry.id
+            && ui.button("Replay to listener").clicked()
+        {
+            commands.push(Command::ReplayTraffic { id });
+        }
+        if ui.button("Close").clicked() {
+            state.selected_traffic = None;
+        }
+    });
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        if let Some(error) = &entry.error {
+            ui.colored_label(error_color(ui), format!("Transport error: {error}"));
+        }
+        if let Some(verdict) = entry.verdict {
+            signature_ui(ui, verdict, entry.explanation.as_deref());
+        }
+        if let Some(id) = &entry.correlation_id {
+            ui.label(format!("Correlation id: {id}"));
+        }
+        egui::CollapsingHeader::new("Request headers")
+            .default_open(true)
+            .show(ui, |ui| headers_ui(ui, "req", &entry.request_headers));
+        body_ui(ui, "Request body", &entry.request_body);
+        egui::CollapsingHeader::new("Response headers").show(ui, |ui| headers_ui(ui, "resp", &entry.response_headers));
+        body_ui(ui, "Response body", &entry.response_body);
+    });
+}
+
+fn signature_ui(ui: &mut Ui, verdict: SignatureVerdict, explanation: Option<&str>) {
+    let (color, text) = match verdict {
+        SignatureVerdict::Valid => (ok_color(ui), "Signature valid: X-Hub-Signature-256 matches the webhook secret."),
+        SignatureVerdict::Invalid => (
+            error_color(ui),
+            "Signature invalid: the HMAC-SHA256 of the raw body with the account's webhook secret does not match X-Hub-Signature-256.",
+        ),
+        SignatureVerdict::Missing => {
+            (error_color(ui), "No X-Hub-Signature-256 header: the integration has no secret, or a proxy dropped it.")
+        }
+        SignatureVerdict::NoSecretConfigured => {
+            (warn_color(ui), "No webhook secret configured for this account: the signature was not checked.")
+        }
+    };
+    ui.colored_label(color, text);
+    if let Some(explanation) = explanation {
+        ui.label(RichText::new(format!("Likely cause: {explanation}")).italics());
+    }
+}
+
+fn headers_ui(ui: &mut Ui, id: &str, headers: &[(String, String)]) {
+    if headers.is_empty() {
+        ui.weak("none");
+        return;
+    }
+    egui::Grid::new(("headers", id)).num_columns(2).striped(true).show(ui, |ui| {
+        for (name, value) in headers {
+            ui.monospace(name);
+            ui.monospace(value);
+            ui.end_row();
+        }
+    });
+}
+
+fn body_ui(ui: &mut Ui, title: &str, body: &str) {
+    egui::CollapsingHeader::new(title).default_open(!body.is_empty()).show(ui, |ui| {
+        if body.is_empty() {
+            ui.weak("empty");
+            return;
+        }
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(body)
+            && let Ok(pretty) = serde_json::to_string_pretty(&value)
+        {
+            egui::CollapsingHeader::new(format!("{title} (pretty JSON)")).default_open(true).show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(pretty).monospace()).selectable(true));
+            });
+        }
+        egui::CollapsingHeader::new(format!("{title} (raw)")).show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(body).monospace()).selectable(true).wrap());
+        });
+    });
+}
+
+/// The path (and query) of a full URL; paths are returned as they are.
+fn path_of(url: &str) -> &str {
+    match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map(|j| &url[i + 3 + j..]).unwrap_or("/"),
+        None => url,
+    }
+}
+
+fn time_text(entry: &TrafficEntry) -> String {
+    let t = entry.at;
+    format!("{:02}:{:02}:{:02}.{:03}", t.hour(), t.minute(), t.second(), t.millisecond())
+}

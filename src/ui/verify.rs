@@ -1,0 +1,139 @@
+//! Verify: run the shared checklist for the selected account; checks appear
+//! one by one (spinner first), then pass/warn/fail with message and fix.
+
+use egui::{Button, RichText, Ui};
+
+use super::{error_color, ok_color, warn_color};
+use crate::app::state::AppState;
+use crate::engine::command::Command;
+use crate::model::{Check, CheckId, CheckStatus};
+
+pub fn verify_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>) {
+    let Some(account) = state.account().map(|a| a.name.clone()) else {
+        ui.heading("Verify");
+        ui.label("Pick an account in the top bar (or add one under Accounts) to verify it.");
+        return;
+    };
+    ui.heading(format!("Verify {account}"));
+    ui.label("Checks the host, the OAuth token, the integration, its webhook URL and secret.");
+    ui.add_space(6.0);
+
+    let waiting = state.verify_run().is_some_and(|r| r.result.is_waiting());
+    let mut verify = false;
+    ui.horizontal(|ui| {
+        verify = ui.add_enabled(!waiting, Button::new("Verify")).clicked();
+        ui.checkbox(&mut state.verify_include_send, "Also send a test message");
+        if waiting {
+            ui.spinner();
+            ui.label("running…");
+        }
+    });
+    if verify && let Some(cmd) = state.verify_command(state.verify_include_send) {
+        commands.push(cmd);
+    }
+    ui.separator();
+
+    let Some(run) = state.verify_run().cloned() else {
+        ui.weak("Not verified yet: press Verify.");
+        return;
+    };
+    if let Some(err) = run.result.error() {
+        ui.colored_label(error_color(ui), format!("Verify could not run: {err}"));
+    }
+    let include_send = state.verify_include_send;
+    egui::Grid::new("checks").num_columns(3).spacing([12.0, 8.0]).striped(true).show(ui, |ui| {
+        for id in CheckId::ALL {
+            match run.checks.iter().find(|c| c.id == id) {
+                Some(check) => check_row(ui, check),
+                None if waiting && (id != CheckId::Send || include_send) => {
+                    ui.spinner();
+                    ui.label(id.title());
+                    ui.weak("checking…");
+                    ui.end_row();
+                }
+                None => {}
+            }
+        }
+    });
+
+    ui.add_space(8.0);
+    if let Some(report) = run.result.latest() {
+        ui.horizontal(|ui| {
+            let verdict = if report.ok() { "All checks passed" } else { "Some checks failed" };
+            let color = if report.ok() { ok_color(ui) } else { error_color(ui) };
+            ui.label(RichText::new(verdict).strong().color(color));
+            if ui.button("Copy report").clicked() {
+                ui.ctx().copy_text(report.to_text(&account));
+            }
+        });
+    }
+
+    if run.webhook_mismatch() && !state.read_only() {
+        ui.add_space(8.0);
+        match state.listener_webhook_url() {
+            Some(url) => {
+                if ui.button("Point the integration's webhook at this listener").clicked() {
+                    state.confirm_point_webhook = Some(url);
+                }
+            }
+            None => {
+                ui.weak("Start the listener (Settings) to point the integration's webhook at it.");
+            }
+        }
+    }
+    confirm_point_ui(ui, state, commands, &account);
+}
+
+fn check_row(ui: &mut Ui, check: &Check) {
+    let (text, color) = match check.status {
+        CheckStatus::Pass => ("PASS", ok_color(ui)),
+        CheckStatus::Warn => ("WARN", warn_color(ui)),
+        CheckStatus::Fail => ("FAIL", error_color(ui)),
+        CheckStatus::Skip => ("SKIP", ui.visuals().weak_text_color()),
+    };
+    ui.label(RichText::new(text).monospace().strong().color(color));
+    ui.label(check.id.title());
+    ui.vertical(|ui| {
+        ui.add(egui::Label::new(&check.message).wrap());
+        if !check.hint.is_empty() {
+            ui.add(egui::Label::new(RichText::new(format!("Fix: {}", check.hint)).italics()).wrap());
+        }
+        if let Some(field) = check.field.filter(|_| check.status == CheckStatus::Fail) {
+            ui.weak(format!("Highlighted on the Accounts form: {}", field.label()));
+        }
+    });
+    ui.end_row();
+}
+
+/// The explicit confirmation before PATCHing the integration (never in Live/Production).
+fn confirm_point_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, account: &str) {
+    let Some(url) = state.confirm_point_webhook.clone() else { return };
+    let mut close = false;
+    egui::Modal::new(egui::Id::unique("confirm_point_webhook")).show(ui.ctx(), |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Point the webhook here?");
+        ui.label(format!(
+            "This changes the integration of {account} in Genesys Cloud: its outbound webhook URL becomes"
+        ));
+        ui.label(RichText::new(&url).monospace());
+        ui.label("Agent messages then reach this listener instead of the current URL.");
+        ui.horizontal(|ui| {
+            if ui.button("Point webhook").clicked() {
+                if !state.read_only() {
+                    commands.push(Command::PointWebhook {
+                        env: state.env,
+                        account: account.to_string(),
+                        url: url.clone(),
+                    });
+                }
+                close = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close {
+        state.confirm_point_webhook = None;
+    }
+}

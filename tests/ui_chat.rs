@@ -1,0 +1,104 @@
+//! The test chat driven by label: the start form emits `StartChat` with the
+//! typed fields; an agent reply fed as an event shows in the thread.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod ui_support;
+
+use egui_kittest::kittest::Queryable;
+use genesys_desk::app::state::View;
+use genesys_desk::engine::command::{Command, Event, ReceiptOutcome};
+use genesys_desk::model::{ChatMessage, DeliveryStatus, MessageKind, Sender};
+
+fn type_into(ui: &mut ui_support::Ui<'_>, label: &str, text: &str) {
+    ui.harness.get_by_label(label).focus();
+    ui.settle();
+    ui.harness.get_by_label(label).type_text(text);
+    ui.settle();
+}
+
+fn agent_reply(text: &str) -> ChatMessage {
+    ChatMessage {
+        id: Some(7),
+        account: "Emulator".into(),
+        customer_id: "cust-1".into(),
+        conversation_id: Some("conv-1".into()),
+        genesys_id: Some("msg-agent-1".into()),
+        sender: Sender::Agent,
+        sender_name: Some("Alex (agent)".into()),
+        kind: MessageKind::Text,
+        text: text.into(),
+        attachments: vec![],
+        at: time::OffsetDateTime::now_utc(),
+        status: DeliveryStatus::Received,
+        raw: None,
+    }
+}
+
+#[test]
+fn start_chat_sends_the_ticket_and_the_agent_reply_appears() {
+    let mut ui = ui_support::app_on(View::Chats);
+    // Mandatory fields are checked before anything is sent.
+    ui.harness.get_by_label("Start chat").click();
+    ui.settle();
+    assert!(ui.take_commands().is_empty());
+    ui.harness.get_by_label_contains("Email is empty");
+
+    type_into(&mut ui, "Name", "Ada Lovelace");
+    type_into(&mut ui, "Mobile", "+353 87 123 4567");
+    type_into(&mut ui, "Email", "ada@example.com");
+    type_into(&mut ui, "Query", "Where is my order?");
+    ui.harness.get_by_label("Advanced: custom attributes").click();
+    ui.settle();
+    ui.harness.get_by_label("Add attribute").click();
+    ui.settle();
+    type_into(&mut ui, "Key 1", "orderId");
+    type_into(&mut ui, "Value 1", "42");
+    ui.harness.get_by_label("Start chat").click();
+    ui.settle();
+
+    let request = match ui.take_commands().as_slice() {
+        [Command::StartChat { request, account, ticket, .. }] => {
+            assert_eq!(account, "Emulator");
+            assert_eq!(ticket.name, "Ada Lovelace");
+            assert_eq!(ticket.mobile, "+353 87 123 4567");
+            assert_eq!(ticket.email, "ada@example.com");
+            assert_eq!(ticket.query, "Where is my order?");
+            assert_eq!(ticket.priority, "MEDIUM");
+            assert_eq!(ticket.attributes, vec![("orderId".to_string(), "42".to_string())]);
+            *request
+        }
+        other => panic!("expected one StartChat, got {other:?}"),
+    };
+
+    ui.feed(Event::ChatStarted { request, account: "Emulator".into(), customer_id: "cust-1".into() });
+    ui.feed(Event::AgentTyping { account: "Emulator".into(), customer_id: "cust-1".into() });
+    ui.harness.get_by_label("Agent is typing…");
+    ui.feed(Event::ChatMessageAdded(agent_reply("Hi Ada, let me check that order.")));
+    ui.harness.get_by_label("Hi Ada, let me check that order.");
+    ui.harness.get_by_label("Alex (agent)");
+    assert!(ui.harness.query_by_label("Agent is typing…").is_none(), "the reply ends the typing indicator");
+
+    // Ctrl+Enter sends the composed text.
+    type_into(&mut ui, "Message", "Thanks!");
+    ui.harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    ui.settle();
+    match ui.take_commands().as_slice() {
+        [Command::SendText { customer_id, text, .. }] => {
+            assert_eq!((customer_id.as_str(), text.as_str()), ("cust-1", "Thanks!"))
+        }
+        other => panic!("expected SendText, got {other:?}"),
+    }
+
+    // A Failed receipt by hand, with a reason.
+    ui.harness.get_by_label("Mark failed").click();
+    ui.settle();
+    type_into(&mut ui, "Failure reason", "phone off");
+    ui.harness.get_by_label("Send Failed receipt").click();
+    ui.settle();
+    match ui.take_commands().as_slice() {
+        [Command::SendReceipt { message_id, outcome: ReceiptOutcome::Failed { reason }, .. }] => {
+            assert_eq!((message_id.as_str(), reason.as_str()), ("msg-agent-1", "phone off"));
+        }
+        other => panic!("expected SendReceipt, got {other:?}"),
+    }
+}

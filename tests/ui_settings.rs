@@ -1,0 +1,50 @@
+//! Settings and the real eframe constructor.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod ui_support;
+
+use std::sync::mpsc;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use genesys_desk::app::App;
+use genesys_desk::app::state::{AppState, ThemeChoice, View};
+use genesys_desk::config::Tier;
+use genesys_desk::engine::command::Command;
+
+#[test]
+fn settings_switch_tier_theme_listener_and_receipts() {
+    let mut ui = ui_support::app_on(View::Settings);
+    ui.harness.get_by_label("Dark").click();
+    ui.settle();
+    assert_eq!(ui.state().theme, ThemeChoice::Dark);
+    ui.harness.get_by_label("Three: Staging, Sandbox, Production").click();
+    ui.settle();
+    ui.harness.get_by_label("Auto Delivered receipts for agent messages").click();
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![Command::SetTier(Tier::Three), Command::SetAutoDelivered(false)]);
+
+    ui.harness.get_by_label("Listener address").focus();
+    ui.settle();
+    ui.harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    ui.harness.get_by_label("Listener address").type_text("127.0.0.1:9999");
+    ui.settle();
+    ui.harness.get_by_label("Restart listener").click();
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![Command::SetListenerAddr("127.0.0.1:9999".into())]);
+}
+
+#[test]
+fn the_eframe_constructor_builds_and_shuts_the_engine_down_on_exit() {
+    let (_tx, rx) = mpsc::channel();
+    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let recorder = sent.clone();
+    let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
+        App::new(cc, rx, Box::new(move |c| recorder.borrow_mut().push(c)), AppState::default())
+    });
+    harness.run_steps(3);
+    harness.get_by_label("Accounts");
+    eframe::App::on_exit(harness.state_mut());
+    eframe::App::on_exit(harness.state_mut());
+    assert_eq!(*sent.borrow(), vec![Command::Shutdown], "Shutdown is sent exactly once");
+}
