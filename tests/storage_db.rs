@@ -5,9 +5,7 @@
 use genesys_desk::model::{
     Attachment, ChatMessage, DeliveryStatus, Direction, MessageKind, Sender, SignatureVerdict, TrafficEntry,
 };
-use genesys_desk::storage::{
-    Db, DeliveryKey, DeliveryRecord, SCHEMA_VERSION, StatusClass, TrafficFilter, Writer,
-};
+use genesys_desk::storage::{Db, DeliveryKey, DeliveryRecord, SCHEMA_VERSION, StatusClass, TrafficFilter, Writer};
 use time::OffsetDateTime;
 use time::macros::datetime;
 

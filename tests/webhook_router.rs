@@ -71,10 +71,7 @@ async fn next(h: &mut Harness) -> Delivery {
 
 async fn chat_count(h: &Harness, account: &str) -> usize {
     let account = account.to_string();
-    h.writer
-        .call(move |db| db.list_messages(&account, "test-customer-0001").unwrap().len())
-        .await
-        .unwrap()
+    h.writer.call(move |db| db.list_messages(&account, "test-customer-0001").unwrap().len()).await.unwrap()
 }
 
 #[tokio::test]
@@ -258,9 +255,15 @@ async fn media_is_served_with_its_content_type_and_survives_a_restart() {
     std::fs::write(&source, b"\x89PNG fake image").unwrap();
     let id = h.state.handle().media().register(&source).await.unwrap();
     assert_eq!(id.0.len(), 32);
-    assert_eq!(public_media_url("https://abc.trycloudflare.com/", &id), format!("https://abc.trycloudflare.com/media/{id}"));
+    assert_eq!(
+        public_media_url("https://abc.trycloudflare.com/", &id),
+        format!("https://abc.trycloudflare.com/media/{id}")
+    );
 
-    let res = router(h.state.clone()).oneshot(Request::get(format!("/media/{id}")).body(Body::empty()).unwrap()).await.unwrap();
+    let res = router(h.state.clone())
+        .oneshot(Request::get(format!("/media/{id}")).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(res.into_body().collect().await.unwrap().to_bytes().as_ref(), b"\x89PNG fake image");
@@ -276,7 +279,8 @@ async fn media_is_served_with_its_content_type_and_survives_a_restart() {
     let (sink, _rx) = tokio::sync::mpsc::unbounded_channel();
     let config = ListenerConfig::new(vec![], h._dir.path().join("media"));
     let restarted = ListenerState::new(config, h.writer.clone(), sink).await.unwrap();
-    let res = router(restarted).oneshot(Request::get(format!("/media/{id}")).body(Body::empty()).unwrap()).await.unwrap();
+    let res =
+        router(restarted).oneshot(Request::get(format!("/media/{id}")).body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.into_body().collect().await.unwrap().to_bytes().as_ref(), b"\x89PNG fake image");
 }

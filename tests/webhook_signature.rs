@@ -81,10 +81,7 @@ fn base64_without_padding() {
 fn reserialised_json_compact_sorted() {
     let value: serde_json::Value = serde_json::from_slice(TEXT).unwrap();
     let header = sign(SECRET, &serde_json::to_vec(&value).unwrap());
-    assert_eq!(
-        explain(&[SECRET], &[], TEXT, &header),
-        Some(Mistake::ReserialisedJson(JsonStyle::CompactSortedKeys))
-    );
+    assert_eq!(explain(&[SECRET], &[], TEXT, &header), Some(Mistake::ReserialisedJson(JsonStyle::CompactSortedKeys)));
 }
 
 #[test]

@@ -48,7 +48,9 @@ pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
 fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>, CliError> {
     if let Some(var) = &args.secret_env {
         let secret = std::env::var(var).map_err(|_| {
-            CliError::Usage(format!("--secret-env {var}: the environment variable {var} is not set (export {var}=<webhook secret>)"))
+            CliError::Usage(format!(
+                "--secret-env {var}: the environment variable {var} is not set (export {var}=<webhook secret>)"
+            ))
         })?;
         if secret.is_empty() {
             return Err(CliError::Usage(format!("--secret-env {var}: {var} is empty: set it to the webhook secret")));
@@ -56,7 +58,11 @@ fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>,
         let names = if args.accounts.is_empty() { vec![ANY_ACCOUNT.to_string()] } else { args.accounts.clone() };
         return Ok(names
             .into_iter()
-            .map(|name| WebhookAccount { name, webhook_secret: Some(SecretString::new(secret.clone())), accept_unsigned: false })
+            .map(|name| WebhookAccount {
+                name,
+                webhook_secret: Some(SecretString::new(secret.clone())),
+                accept_unsigned: false,
+            })
             .collect());
     }
     let store = AccountStore::open(paths).map_err(|e| CliError::Failed(format!("accounts: {e}")))?;
@@ -87,7 +93,8 @@ async fn serve(paths: Paths, bind: SocketAddr, accounts: Vec<WebhookAccount>, js
     let (sink, mut deliveries) = tokio::sync::mpsc::unbounded_channel();
     let names: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
     let config = ListenerConfig::new(accounts, paths.media_dir());
-    let listener = Listener::start(bind, config, writer.clone(), sink).await.map_err(|e| CliError::Failed(e.to_string()))?;
+    let listener =
+        Listener::start(bind, config, writer.clone(), sink).await.map_err(|e| CliError::Failed(e.to_string()))?;
     if let Some(w) = listener.warning() {
         eprintln!("warning: {w}");
     }
