@@ -115,8 +115,11 @@ fn main() {
         let (sink, mut deliveries) = tokio::sync::mpsc::unbounded_channel();
         // Drain deliveries like the engine would.
         tokio::spawn(async move { while deliveries.recv().await.is_some() {} });
-        let account =
-            WebhookAccount { name: "Bench".into(), webhook_secret: Some(SecretString::new(SECRET)), accept_unsigned: false };
+        let account = WebhookAccount {
+            name: "Bench".into(),
+            webhook_secret: Some(SecretString::new(SECRET)),
+            accept_unsigned: false,
+        };
         let config = ListenerConfig::new(vec![account], dir.path().join("media"));
         let listener = Listener::start("127.0.0.1:0".parse().unwrap(), config, writer.clone(), sink).await.unwrap();
         let bare = start_bare().await;

@@ -124,6 +124,7 @@ fn delivery(account: &str, id: &str, time: &str, accepted: bool) -> DeliveryReco
         traffic,
         key: Some(DeliveryKey::new(id, Some(time))),
         message: accepted.then(|| agent_message(account, "cust-1", id, "hello", datetime!(2025-01-15 10:00 UTC))),
+        receipt: None,
     }
 }
 

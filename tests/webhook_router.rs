@@ -284,3 +284,36 @@ async fn media_is_served_with_its_content_type_and_survives_a_restart() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.into_body().collect().await.unwrap().to_bytes().as_ref(), b"\x89PNG fake image");
 }
+
+#[tokio::test]
+async fn a_failed_receipt_marks_our_customer_message_failed() {
+    let mut h = harness(default_accounts()).await;
+    let customer = genesys_desk::model::ChatMessage {
+        id: None,
+        account: "Acme Dev".into(),
+        customer_id: "test-customer-0001".into(),
+        conversation_id: None,
+        genesys_id: Some("e4d1a9b2c7f84a0a9f3e2b1c0d9e8f7a".into()),
+        sender: genesys_desk::model::Sender::Customer,
+        sender_name: None,
+        kind: MessageKind::Text,
+        text: "Hello".into(),
+        attachments: vec![],
+        at: time::OffsetDateTime::now_utc(),
+        status: genesys_desk::model::DeliveryStatus::Sent,
+        raw: None,
+    };
+    h.writer.call(move |db| db.insert_message(&customer).unwrap()).await.unwrap();
+    let receipt: &[u8] = include_bytes!("webhook_samples/outbound-receipt.json");
+    let (status, _) = send(&h, post("/hooks/Acme%20Dev", receipt, Some(&sign(SECRET, receipt)))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(next(&mut h).await.chat_message.unwrap().kind, MessageKind::Receipt);
+    let ours = h.writer.call(|db| db.find_message("e4d1a9b2c7f84a0a9f3e2b1c0d9e8f7a").unwrap().unwrap()).await.unwrap();
+    assert_eq!(ours.sender, genesys_desk::model::Sender::Customer);
+    match ours.status {
+        genesys_desk::model::DeliveryStatus::Failed(reason) => {
+            assert!(reason.contains("MediaTypeNotAllowed"), "{reason}")
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}

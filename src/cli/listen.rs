@@ -191,6 +191,8 @@ pub fn delivery_line(d: &Delivery) -> String {
     }
     if d.accepted_unsigned {
         line.push_str(" [ACCEPTED UNSIGNED]");
+    } else if d.traffic.verdict == Some(crate::model::SignatureVerdict::NoSecretConfigured) {
+        line.push_str(" [not verified: no webhook secret]");
     }
     if let Some(explanation) = d.traffic.explanation.as_ref().filter(|_| d.traffic.status != Some(200)) {
         line.push_str(&format!(" — {explanation}"));

@@ -30,6 +30,9 @@ pub struct DeliveryRecord {
     pub traffic: TrafficEntry,
     pub key: Option<DeliveryKey>,
     pub message: Option<ChatMessage>,
+    /// A receipt about one of our customer messages: (its Genesys id, the new status),
+    /// applied to the customer message with that id on the first attempt.
+    pub receipt: Option<(String, DeliveryStatus)>,
 }
 
 /// What storing a delivery did.
@@ -215,6 +218,12 @@ pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Res
             }
         }
     };
+    if let (Some((genesys_id, status)), false) = (&record.receipt, duplicate) {
+        conn.execute(
+            "UPDATE messages SET status = ?1 WHERE genesys_id = ?2 AND sender = 'customer'",
+            params![json_text(status), genesys_id],
+        )?;
+    }
     Ok(DeliveryStored { traffic_id, attempt, duplicate, message_id })
 }
 

@@ -151,6 +151,26 @@ impl OutboundMessage {
         self.id.as_deref().map(|id| DeliveryKey::new(id, self.time.as_deref()))
     }
 
+    /// For a receipt: the customer message it is about (`id`) and its new status.
+    /// Only failures change the status; other receipt statuses keep the message as sent.
+    pub fn receipt_update(&self) -> Option<(String, DeliveryStatus)> {
+        match &self.kind {
+            OutboundKind::Receipt { status: Some(status), reasons, .. } if status.eq_ignore_ascii_case("failed") => {
+                let why: Vec<String> = reasons
+                    .iter()
+                    .map(|r| match &r.message {
+                        Some(m) => format!("{}: {m}", r.code),
+                        None => r.code.clone(),
+                    })
+                    .collect();
+                let reason =
+                    if why.is_empty() { "Genesys reported the message as failed".into() } else { why.join("; ") };
+                Some((self.id.clone()?, DeliveryStatus::Failed(reason)))
+            }
+            _ => None,
+        }
+    }
+
     /// `channel.time` parsed, when present and valid.
     pub fn sent_at(&self) -> Option<OffsetDateTime> {
         self.time.as_deref().and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())

@@ -151,6 +151,7 @@ async fn receive(
     };
     let mut record_key = None;
     let mut chat = None;
+    let mut receipt = None;
 
     let (status, answer) = 'decide: {
         let Some(account) = found else {
@@ -214,6 +215,7 @@ async fn receive(
             Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
             Ok(message) => {
                 record_key = message.delivery_key();
+                receipt = message.receipt_update();
                 chat = Some(message.to_chat_message(&account.name, received_at));
                 delivery.message = Some(message);
                 (StatusCode::OK, String::new())
@@ -224,7 +226,7 @@ async fn receive(
     traffic.status = Some(status.as_u16());
     traffic.response_body = answer.clone();
     traffic.latency_ms = Some(started.elapsed().as_millis() as u64);
-    let record = DeliveryRecord { traffic: traffic.clone(), key: record_key, message: chat.clone() };
+    let record = DeliveryRecord { traffic: traffic.clone(), key: record_key, message: chat.clone(), receipt };
     match state.inner.writer.insert_delivery(record).await {
         Ok(stored) => {
             traffic.id = Some(stored.traffic_id);
