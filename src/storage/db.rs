@@ -1,0 +1,133 @@
+//! Opening the database and migrating its schema.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::{Error, Result};
+
+/// The schema version this build writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migrations in order: entry `i` moves the schema from version `i` to `i + 1`.
+const MIGRATIONS: [&str; 1] = [r#"
+CREATE TABLE traffic (
+    id               INTEGER PRIMARY KEY,
+    at               TEXT    NOT NULL,
+    at_ms            INTEGER NOT NULL,
+    direction        TEXT    NOT NULL,
+    account          TEXT    NOT NULL,
+    method           TEXT    NOT NULL,
+    url              TEXT    NOT NULL,
+    status           INTEGER,
+    latency_ms       INTEGER,
+    verdict          TEXT,
+    explanation      TEXT,
+    correlation_id   TEXT,
+    request_headers  TEXT    NOT NULL,
+    request_body     TEXT    NOT NULL,
+    response_headers TEXT    NOT NULL,
+    response_body    TEXT    NOT NULL,
+    error            TEXT,
+    -- webhook de-duplication: payload id + channel.time, and which attempt this row is
+    delivery_key     TEXT,
+    attempt          INTEGER
+);
+CREATE INDEX traffic_at ON traffic (at_ms);
+CREATE INDEX traffic_delivery ON traffic (account, delivery_key);
+
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    account         TEXT    NOT NULL,
+    customer_id     TEXT    NOT NULL,
+    conversation_id TEXT,
+    genesys_id      TEXT,
+    sender          TEXT    NOT NULL,
+    sender_name     TEXT,
+    kind            TEXT    NOT NULL,
+    text            TEXT    NOT NULL,
+    attachments     TEXT    NOT NULL,
+    at              TEXT    NOT NULL,
+    at_ms           INTEGER NOT NULL,
+    status          TEXT    NOT NULL,
+    raw             TEXT,
+    delivery_key    TEXT,
+    is_read         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_thread ON messages (account, customer_id, at_ms);
+CREATE INDEX messages_genesys ON messages (genesys_id);
+-- one chat message per webhook delivery, however often Genesys retries it
+CREATE UNIQUE INDEX messages_delivery ON messages (account, delivery_key) WHERE delivery_key IS NOT NULL;
+
+CREATE TABLE media (
+    id         TEXT PRIMARY KEY,
+    path       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"#];
+
+/// One connection to the history database.
+pub struct Db {
+    pub(crate) conn: Connection,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.conn.path()).finish()
+    }
+}
+
+impl Db {
+    /// Opens (creating the file and its folder if needed) and migrates the database.
+    pub fn open(path: &Path) -> Result<Db> {
+        let open_err = |source| Error::Open { path: path.display().to_string(), source };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| Error::CreateDir { path: parent.display().to_string(), source })?;
+        }
+        let conn = Connection::open(path).map_err(open_err)?;
+        // WAL lets readers (the GUI) run while the writer commits; NORMAL sync in WAL
+        // mode keeps every commit across a process kill (only power loss can drop the
+        // last commits), which is the guarantee the listener's 200 promises.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        Self::prepare(conn).map_err(|e| match e {
+            Error::Sql(source) => Error::Open { path: path.display().to_string(), source },
+            other => other,
+        })
+    }
+
+    /// A private in-memory database (tests, throwaway sessions).
+    pub fn open_in_memory() -> Result<Db> {
+        Self::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(conn: Connection) -> Result<Db> {
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Readers in other processes may hold the WAL briefly; wait instead of failing.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut db = Db { conn };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// The schema version stored in the file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    /// Applies the missing migrations, each in its own transaction. Idempotent.
+    fn migrate(&mut self) -> Result<()> {
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::TooNew { found, known: SCHEMA_VERSION });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}

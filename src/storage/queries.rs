@@ -1,0 +1,555 @@
+//! Typed queries. Each is a free function over a `Connection` (so the writer can
+//! run many of them inside one transaction) with a `Db` method wrapping it.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{Db, Error, Result};
+use crate::model::traffic::{redact_body, redact_headers};
+use crate::model::{ChatMessage, DeliveryStatus, Direction, SignatureVerdict, TrafficEntry};
+
+/// The de-duplication key of a webhook delivery: payload `id` + `channel.time`
+/// (Genesys requires that pair to be unique, and resends it unchanged on retry).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeliveryKey(pub String);
+
+impl DeliveryKey {
+    pub fn new(id: &str, time: Option<&str>) -> Self {
+        DeliveryKey(format!("{id}|{}", time.unwrap_or("")))
+    }
+}
+
+/// One webhook delivery to store: its traffic row, and the chat message when the
+/// delivery was accepted (rejected deliveries never become chat messages).
+#[derive(Debug, Clone)]
+pub struct DeliveryRecord {
+    pub traffic: TrafficEntry,
+    pub key: Option<DeliveryKey>,
+    pub message: Option<ChatMessage>,
+    /// A receipt about one of our customer messages: (its Genesys id, the new status),
+    /// applied to the customer message with that id on the first attempt.
+    pub receipt: Option<(String, DeliveryStatus)>,
+}
+
+/// What storing a delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryStored {
+    pub traffic_id: i64,
+    /// 1 for the first time this key was seen, 2 for the first retry, ...
+    pub attempt: u32,
+    /// True when an earlier attempt of the same delivery was already stored.
+    pub duplicate: bool,
+    /// The chat message of this delivery (the existing one for a duplicate).
+    pub message_id: Option<i64>,
+}
+
+/// HTTP status families for the traffic filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusClass {
+    /// 2xx
+    Success,
+    /// 3xx
+    Redirect,
+    /// 4xx
+    ClientError,
+    /// 5xx
+    ServerError,
+    /// No response at all (transport error).
+    NoResponse,
+}
+
+/// Filters for the traffic list; `None` means "any". Results are newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrafficFilter {
+    /// Substring of URL, bodies, explanation or account (case-insensitive for ASCII).
+    pub text: Option<String>,
+    /// Account name (case-insensitive).
+    pub account: Option<String>,
+    pub direction: Option<Direction>,
+    pub status_class: Option<StatusClass>,
+    pub verdict: Option<SignatureVerdict>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for TrafficFilter {
+    fn default() -> Self {
+        Self { text: None, account: None, direction: None, status_class: None, verdict: None, limit: 200, offset: 0 }
+    }
+}
+
+/// A chat thread: one customer of one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thread {
+    pub account: String,
+    pub customer_id: String,
+    /// The latest conversation id seen in this thread.
+    pub conversation_id: Option<String>,
+    pub last_message_at: OffsetDateTime,
+    pub last_text: String,
+    pub message_count: u64,
+    /// Agent messages not yet marked read.
+    pub unread: u64,
+}
+
+/// A file served at the listener's `/media/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRecord {
+    pub id: String,
+    pub path: String,
+}
+
+// ---- encoding helpers -------------------------------------------------------
+
+fn time_text(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+fn time_ms(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn parse_time(text: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| Error::Malformed(format!("time \"{text}\": {e}")))
+}
+
+/// A unit enum as its serde string (`"agent"`, `"typing"`, ...).
+fn enum_text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn enum_parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|e| Error::Malformed(format!("{what} \"{text}\": {e}")))
+}
+
+fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn json_parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Malformed(format!("{what}: {e}")))
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+// ---- traffic ----------------------------------------------------------------
+
+pub(crate) fn insert_traffic_row(
+    conn: &Connection,
+    entry: &TrafficEntry,
+    key: Option<&DeliveryKey>,
+    attempt: Option<u32>,
+) -> Result<i64> {
+    // Redact again here: whoever built the entry should have, but the history
+    // file must never hold a secret even if a caller forgot.
+    let mut request_headers = entry.request_headers.clone();
+    redact_headers(&mut request_headers);
+    let mut response_headers = entry.response_headers.clone();
+    redact_headers(&mut response_headers);
+    conn.execute(
+        "INSERT INTO traffic (at, at_ms, direction, account, method, url, status, latency_ms, verdict, explanation,
+             correlation_id, request_headers, request_body, response_headers, response_body, error, delivery_key, attempt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        params![
+            time_text(entry.at),
+            time_ms(entry.at),
+            entry.direction.as_str(),
+            entry.account,
+            entry.method,
+            entry.url,
+            entry.status,
+            entry.latency_ms.map(|v| v as i64),
+            entry.verdict.map(|v| v.as_str()),
+            entry.explanation,
+            entry.correlation_id,
+            json_text(&request_headers),
+            redact_body(&entry.request_body),
+            json_text(&response_headers),
+            redact_body(&entry.response_body),
+            entry.error,
+            key.map(|k| k.0.as_str()),
+            attempt,
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Result<DeliveryStored> {
+    let account = &record.traffic.account;
+    let earlier: i64 = match &record.key {
+        Some(key) => conn.query_row(
+            "SELECT COUNT(*) FROM traffic WHERE account = ?1 AND delivery_key = ?2",
+            params![account, key.0],
+            |row| row.get(0),
+        )?,
+        None => 0,
+    };
+    let attempt = u32::try_from(earlier + 1).unwrap_or(u32::MAX);
+    let traffic_id = insert_traffic_row(conn, &record.traffic, record.key.as_ref(), Some(attempt))?;
+    let mut duplicate = earlier > 0;
+    let message_id = match &record.message {
+        None => None,
+        Some(message) => {
+            let inserted = insert_message_row(conn, message, record.key.as_ref(), true)?;
+            match (inserted, &record.key) {
+                (Some(id), _) => Some(id),
+                (None, Some(key)) => {
+                    duplicate = true;
+                    conn.query_row(
+                        "SELECT id FROM messages WHERE account = ?1 AND delivery_key = ?2",
+                        params![message.account, key.0],
+                        |row| row.get(0),
+                    )
+                    .optional()?
+                }
+                (None, None) => None,
+            }
+        }
+    };
+    if let (Some((genesys_id, status)), false) = (&record.receipt, duplicate) {
+        conn.execute(
+            "UPDATE messages SET status = ?1 WHERE genesys_id = ?2 AND sender = 'customer'",
+            params![json_text(status), genesys_id],
+        )?;
+    }
+    Ok(DeliveryStored { traffic_id, attempt, duplicate, message_id })
+}
+
+const TRAFFIC_COLUMNS: &str = "id, at, direction, account, method, url, status, latency_ms, verdict, explanation,
+    correlation_id, request_headers, request_body, response_headers, response_body, error";
+
+fn traffic_from_row(row: &Row<'_>) -> rusqlite::Result<[Value; 16]> {
+    let mut out: [Value; 16] = std::array::from_fn(|_| Value::Null);
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = row.get(i)?;
+    }
+    Ok(out)
+}
+
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn value_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Integer(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn traffic_from_values(v: [Value; 16]) -> Result<TrafficEntry> {
+    let text = |i: usize| value_text(&v[i]).unwrap_or_default();
+    let direction = match text(2).as_str() {
+        "outgoing" => Direction::Outgoing,
+        "incoming" => Direction::Incoming,
+        "socket" => Direction::Socket,
+        other => return Err(Error::Malformed(format!("traffic direction \"{other}\""))),
+    };
+    let verdict = match value_text(&v[8]) {
+        None => None,
+        Some(s) => Some(enum_parse::<SignatureVerdict>(&s, "traffic verdict")?),
+    };
+    Ok(TrafficEntry {
+        id: value_int(&v[0]),
+        at: parse_time(&text(1))?,
+        direction,
+        account: text(3),
+        method: text(4),
+        url: text(5),
+        status: value_int(&v[6]).and_then(|s| u16::try_from(s).ok()),
+        latency_ms: value_int(&v[7]).and_then(|s| u64::try_from(s).ok()),
+        verdict,
+        explanation: value_text(&v[9]),
+        correlation_id: value_text(&v[10]),
+        request_headers: json_parse(&text(11), "traffic request headers")?,
+        request_body: text(12),
+        response_headers: json_parse(&text(13), "traffic response headers")?,
+        response_body: text(14),
+        error: value_text(&v[15]),
+    })
+}
+
+fn traffic_where(filter: &TrafficFilter) -> (String, Vec<Value>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(text) = filter.text.as_ref().filter(|t| !t.is_empty()) {
+        args.push(Value::Text(like_pattern(text)));
+        let n = args.len();
+        clauses.push(format!(
+            "(url LIKE ?{n} ESCAPE '\\' OR request_body LIKE ?{n} ESCAPE '\\' OR response_body LIKE ?{n} ESCAPE '\\' \
+             OR explanation LIKE ?{n} ESCAPE '\\' OR account LIKE ?{n} ESCAPE '\\' OR error LIKE ?{n} ESCAPE '\\')"
+        ));
+    }
+    if let Some(account) = &filter.account {
+        args.push(Value::Text(account.clone()));
+        clauses.push(format!("account = ?{} COLLATE NOCASE", args.len()));
+    }
+    if let Some(direction) = filter.direction {
+        args.push(Value::Text(direction.as_str().to_string()));
+        clauses.push(format!("direction = ?{}", args.len()));
+    }
+    if let Some(class) = filter.status_class {
+        clauses.push(
+            match class {
+                StatusClass::Success => "status BETWEEN 200 AND 299",
+                StatusClass::Redirect => "status BETWEEN 300 AND 399",
+                StatusClass::ClientError => "status BETWEEN 400 AND 499",
+                StatusClass::ServerError => "status BETWEEN 500 AND 599",
+                StatusClass::NoResponse => "status IS NULL",
+            }
+            .to_string(),
+        );
+    }
+    if let Some(verdict) = filter.verdict {
+        args.push(Value::Text(verdict.as_str().to_string()));
+        clauses.push(format!("verdict = ?{}", args.len()));
+    }
+    let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    (sql, args)
+}
+
+pub(crate) fn list_traffic(conn: &Connection, filter: &TrafficFilter) -> Result<Vec<TrafficEntry>> {
+    let (where_sql, mut args) = traffic_where(filter);
+    args.push(Value::Integer(filter.limit as i64));
+    args.push(Value::Integer(filter.offset as i64));
+    let n = args.len();
+    let sql = format!(
+        "SELECT {TRAFFIC_COLUMNS} FROM traffic{where_sql} ORDER BY at_ms DESC, id DESC LIMIT ?{} OFFSET ?{n}",
+        n - 1
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), traffic_from_row)?;
+    rows.map(|row| traffic_from_values(row?)).collect()
+}
+
+pub(crate) fn count_traffic(conn: &Connection, filter: &TrafficFilter) -> Result<u64> {
+    let (where_sql, args) = traffic_where(filter);
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM traffic{where_sql}"), rusqlite::params_from_iter(args), |row| {
+            row.get(0)
+        })?;
+    Ok(count as u64)
+}
+
+// ---- chat messages ----------------------------------------------------------
+
+/// Inserts a message; with `ignore_duplicate`, returns `None` when a message with
+/// the same (account, delivery key) already exists.
+fn insert_message_row(
+    conn: &Connection,
+    m: &ChatMessage,
+    key: Option<&DeliveryKey>,
+    ignore_duplicate: bool,
+) -> Result<Option<i64>> {
+    let verb = if ignore_duplicate { "INSERT OR IGNORE" } else { "INSERT" };
+    let changed = conn.execute(
+        &format!(
+            "{verb} INTO messages (account, customer_id, conversation_id, genesys_id, sender, sender_name, kind, text,
+                 attachments, at, at_ms, status, raw, delivery_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        ),
+        params![
+            m.account,
+            m.customer_id,
+            m.conversation_id,
+            m.genesys_id,
+            enum_text(&m.sender),
+            m.sender_name,
+            enum_text(&m.kind),
+            m.text,
+            json_text(&m.attachments),
+            time_text(m.at),
+            time_ms(m.at),
+            json_text(&m.status),
+            m.raw,
+            key.map(|k| k.0.as_str()),
+        ],
+    )?;
+    Ok((changed > 0).then(|| conn.last_insert_rowid()))
+}
+
+const MESSAGE_COLUMNS: &str = "id, account, customer_id, conversation_id, genesys_id, sender, sender_name, kind, text,
+    attachments, at, status, raw";
+
+fn message_from_row(row: &Row<'_>) -> rusqlite::Result<[Value; 13]> {
+    let mut out: [Value; 13] = std::array::from_fn(|_| Value::Null);
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = row.get(i)?;
+    }
+    Ok(out)
+}
+
+fn message_from_values(v: [Value; 13]) -> Result<ChatMessage> {
+    let text = |i: usize| value_text(&v[i]).unwrap_or_default();
+    Ok(ChatMessage {
+        id: value_int(&v[0]),
+        account: text(1),
+        customer_id: text(2),
+        conversation_id: value_text(&v[3]),
+        genesys_id: value_text(&v[4]),
+        sender: enum_parse(&text(5), "message sender")?,
+        sender_name: value_text(&v[6]),
+        kind: enum_parse(&text(7), "message kind")?,
+        text: text(8),
+        attachments: json_parse(&text(9), "message attachments")?,
+        at: parse_time(&text(10))?,
+        status: json_parse(&text(11), "message status")?,
+        raw: value_text(&v[12]),
+    })
+}
+
+pub(crate) fn update_message_status(conn: &Connection, genesys_id: &str, status: &DeliveryStatus) -> Result<usize> {
+    Ok(conn.execute("UPDATE messages SET status = ?1 WHERE genesys_id = ?2", params![json_text(status), genesys_id])?)
+}
+
+// ---- Db wrappers ------------------------------------------------------------
+
+impl Db {
+    /// Stores one traffic entry (an API call, a socket event, a webhook outside the listener).
+    pub fn insert_traffic(&mut self, entry: &TrafficEntry) -> Result<i64> {
+        insert_traffic_row(&self.conn, entry, None, None)
+    }
+
+    /// Stores a webhook delivery atomically: its traffic row and, when accepted,
+    /// its chat message (once per delivery key, whatever the number of retries).
+    pub fn insert_delivery(&mut self, record: &DeliveryRecord) -> Result<DeliveryStored> {
+        let tx = self.conn.transaction()?;
+        let stored = insert_delivery(&tx, record)?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Traffic matching `filter`, newest first.
+    pub fn list_traffic(&self, filter: &TrafficFilter) -> Result<Vec<TrafficEntry>> {
+        list_traffic(&self.conn, filter)
+    }
+
+    /// How many traffic rows match `filter` (ignores limit/offset).
+    pub fn count_traffic(&self, filter: &TrafficFilter) -> Result<u64> {
+        count_traffic(&self.conn, filter)
+    }
+
+    /// One traffic row by id.
+    pub fn traffic(&self, id: i64) -> Result<Option<TrafficEntry>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {TRAFFIC_COLUMNS} FROM traffic WHERE id = ?1"))?;
+        stmt.query_row([id], traffic_from_row).optional()?.map(traffic_from_values).transpose()
+    }
+
+    /// Stores a chat message (e.g. a customer message the app sent) and returns its row id.
+    pub fn insert_message(&mut self, message: &ChatMessage) -> Result<i64> {
+        insert_message_row(&self.conn, message, None, false)?
+            .ok_or_else(|| Error::Malformed("message insert changed no row".into()))
+    }
+
+    /// Sets the status of every message with this Genesys id; returns how many changed.
+    pub fn update_message_status(&mut self, genesys_id: &str, status: &DeliveryStatus) -> Result<usize> {
+        update_message_status(&self.conn, genesys_id, status)
+    }
+
+    /// The first message stored with this Genesys id.
+    pub fn find_message(&self, genesys_id: &str) -> Result<Option<ChatMessage>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE genesys_id = ?1 ORDER BY id LIMIT 1"))?;
+        stmt.query_row([genesys_id], message_from_row).optional()?.map(message_from_values).transpose()
+    }
+
+    /// Chat threads (one per account + customer), most recent first; `account` filters (case-insensitive).
+    pub fn list_threads(&self, account: Option<&str>) -> Result<Vec<Thread>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.account, m.customer_id,
+                    (SELECT conversation_id FROM messages c
+                      WHERE c.account = m.account AND c.customer_id = m.customer_id AND c.conversation_id IS NOT NULL
+                      ORDER BY c.at_ms DESC, c.id DESC LIMIT 1),
+                    (SELECT at FROM messages l WHERE l.account = m.account AND l.customer_id = m.customer_id
+                      ORDER BY l.at_ms DESC, l.id DESC LIMIT 1),
+                    (SELECT text FROM messages l WHERE l.account = m.account AND l.customer_id = m.customer_id
+                      ORDER BY l.at_ms DESC, l.id DESC LIMIT 1),
+                    COUNT(*),
+                    SUM(CASE WHEN m.sender = 'agent' AND m.is_read = 0 AND m.kind <> 'typing' THEN 1 ELSE 0 END),
+                    MAX(m.at_ms) AS last_ms
+             FROM messages m
+             WHERE ?1 IS NULL OR m.account = ?1 COLLATE NOCASE
+             GROUP BY m.account, m.customer_id
+             ORDER BY last_ms DESC",
+        )?;
+        let rows = stmt.query_map([account], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, i64>(5)?,
+                row.get::<_, i64>(6)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (account, customer_id, conversation_id, at, last_text, count, unread) = row?;
+            Ok(Thread {
+                account,
+                customer_id,
+                conversation_id,
+                last_message_at: parse_time(&at)?,
+                last_text,
+                message_count: count as u64,
+                unread: unread as u64,
+            })
+        })
+        .collect()
+    }
+
+    /// Messages of one thread, oldest first.
+    pub fn list_messages(&self, account: &str, customer_id: &str) -> Result<Vec<ChatMessage>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE account = ?1 COLLATE NOCASE AND customer_id = ?2
+             ORDER BY at_ms, id"
+        ))?;
+        let rows = stmt.query_map([account, customer_id], message_from_row)?;
+        rows.map(|row| message_from_values(row?)).collect()
+    }
+
+    /// Marks a thread's messages read; returns how many changed.
+    pub fn mark_thread_read(&mut self, account: &str, customer_id: &str) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE messages SET is_read = 1 WHERE account = ?1 COLLATE NOCASE AND customer_id = ?2 AND is_read = 0",
+            [account, customer_id],
+        )?)
+    }
+
+    /// Remembers a served media file so its link survives a restart.
+    pub fn insert_media(&mut self, id: &str, path: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO media (id, path, created_at) VALUES (?1, ?2, ?3)",
+            params![id, path, time_text(OffsetDateTime::now_utc())],
+        )?;
+        Ok(())
+    }
+
+    /// Every registered media file.
+    pub fn list_media(&self) -> Result<Vec<MediaRecord>> {
+        let mut stmt = self.conn.prepare("SELECT id, path FROM media ORDER BY created_at, id")?;
+        let rows = stmt.query_map([], |row| Ok(MediaRecord { id: row.get(0)?, path: row.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The file path of one media id.
+    pub fn media_path(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT path FROM media WHERE id = ?1", [id], |row| row.get(0)).optional()?)
+    }
+}

@@ -1,0 +1,160 @@
+//! The history writer: one thread owns the `Db` and group-commits.
+//!
+//! Why: the listener must answer Genesys `200` only after the delivery's row is
+//! committed, yet one transaction (one WAL sync) per request caps throughput.
+//! The writer takes everything queued, runs it in a single transaction (a
+//! savepoint per job so one bad row does not sink the others), commits once and
+//! then acknowledges every waiter.
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::queries::{self, DeliveryRecord, DeliveryStored};
+use super::{Db, Error, Result};
+use crate::model::TrafficEntry;
+
+/// Most jobs folded into one transaction (bounds the latency of the first one).
+const MAX_BATCH: usize = 512;
+
+type Call = Box<dyn FnOnce(&mut Db) + Send>;
+
+enum Job {
+    Delivery(Box<DeliveryRecord>, oneshot::Sender<Result<DeliveryStored>>),
+    Traffic(Box<TrafficEntry>, oneshot::Sender<Result<i64>>),
+    Call(Call),
+}
+
+/// Starts the writer thread.
+pub struct Writer;
+
+impl Writer {
+    /// Moves `db` onto a dedicated thread and returns the handle to queue work.
+    /// The thread ends when every handle is dropped (after finishing queued work).
+    pub fn spawn(db: Db) -> std::io::Result<WriterHandle> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        std::thread::Builder::new().name("genesys-desk-history".into()).spawn(move || run(db, rx))?;
+        Ok(WriterHandle { tx })
+    }
+}
+
+/// Queues work for the writer thread. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct WriterHandle {
+    tx: mpsc::UnboundedSender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Job::Delivery(..) => "Job::Delivery",
+            Job::Traffic(..) => "Job::Traffic",
+            Job::Call(..) => "Job::Call",
+        })
+    }
+}
+
+impl WriterHandle {
+    /// Stores a webhook delivery; resolves once its transaction is committed.
+    pub async fn insert_delivery(&self, record: DeliveryRecord) -> Result<DeliveryStored> {
+        let (done, wait) = oneshot::channel();
+        self.tx.send(Job::Delivery(Box::new(record), done)).map_err(|_| Error::WriterStopped)?;
+        wait.await.map_err(|_| Error::WriterStopped)?
+    }
+
+    /// Stores a traffic entry; resolves once committed.
+    pub async fn insert_traffic(&self, entry: TrafficEntry) -> Result<i64> {
+        let (done, wait) = oneshot::channel();
+        self.tx.send(Job::Traffic(Box::new(entry), done)).map_err(|_| Error::WriterStopped)?;
+        wait.await.map_err(|_| Error::WriterStopped)?
+    }
+
+    /// Runs `f` on the writer's connection (after the work queued before it is committed):
+    /// the way to read or run any other query against the same database, including an in-memory one.
+    pub async fn call<R, F>(&self, f: F) -> Result<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Db) -> R + Send + 'static,
+    {
+        let (done, wait) = oneshot::channel();
+        let job: Call = Box::new(move |db| {
+            let _ = done.send(f(db));
+        });
+        self.tx.send(Job::Call(job)).map_err(|_| Error::WriterStopped)?;
+        wait.await.map_err(|_| Error::WriterStopped)
+    }
+
+    /// Resolves when everything queued before it is committed.
+    pub async fn flush(&self) -> Result<()> {
+        self.call(|_| ()).await
+    }
+}
+
+fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&mut db, batch);
+    }
+}
+
+/// Answers waiting after the commit: a waiter is told "stored" only once it is.
+enum Ack {
+    Delivery(oneshot::Sender<Result<DeliveryStored>>, Result<DeliveryStored>),
+    Traffic(oneshot::Sender<Result<i64>>, Result<i64>),
+}
+
+fn commit_batch(db: &mut Db, batch: Vec<Job>) {
+    let mut acks = Vec::with_capacity(batch.len());
+    let mut calls = Vec::new();
+    let outcome = (|| -> rusqlite::Result<()> {
+        let mut tx = db.conn.transaction()?;
+        for job in batch.into_iter() {
+            match job {
+                Job::Call(call) => calls.push(call),
+                Job::Delivery(record, done) => {
+                    let sp = tx.savepoint()?;
+                    let result = queries::insert_delivery(&sp, &record);
+                    if result.is_ok() {
+                        sp.commit()?;
+                    }
+                    acks.push(Ack::Delivery(done, result));
+                }
+                Job::Traffic(entry, done) => {
+                    let sp = tx.savepoint()?;
+                    let result = queries::insert_traffic_row(&sp, &entry, None, None);
+                    if result.is_ok() {
+                        sp.commit()?;
+                    }
+                    acks.push(Ack::Traffic(done, result));
+                }
+            }
+        }
+        tx.commit()
+    })();
+    for ack in acks {
+        match (ack, &outcome) {
+            (Ack::Delivery(done, result), Ok(())) => {
+                let _ = done.send(result);
+            }
+            (Ack::Traffic(done, result), Ok(())) => {
+                let _ = done.send(result);
+            }
+            (Ack::Delivery(done, _), Err(e)) => {
+                let _ = done.send(Err(Error::Malformed(format!("commit failed: {e}"))));
+            }
+            (Ack::Traffic(done, _), Err(e)) => {
+                let _ = done.send(Err(Error::Malformed(format!("commit failed: {e}"))));
+            }
+        }
+    }
+    if let Err(e) = &outcome {
+        tracing::error!("history commit failed: {e}");
+    }
+    for call in calls {
+        call(db);
+    }
+}

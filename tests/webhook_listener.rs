@@ -1,0 +1,73 @@
+//! The listener over real loopback sockets: start on port 0, serve, warn on
+//! all-interfaces binds, shut down cleanly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use genesys_desk::config::SecretString;
+use genesys_desk::storage::{Db, Writer};
+use genesys_desk::webhook::signature::sign;
+use genesys_desk::webhook::{Listener, ListenerConfig, WebhookAccount};
+
+const TEXT: &[u8] = include_bytes!("webhook_samples/outbound-text.json");
+
+fn config(dir: &std::path::Path) -> ListenerConfig {
+    let account = WebhookAccount {
+        name: "Emulator".into(),
+        webhook_secret: Some(SecretString::new("s")),
+        accept_unsigned: false,
+    };
+    ListenerConfig::new(vec![account], dir.join("media"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_on_loopback_and_shuts_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Writer::spawn(Db::open(&dir.path().join("h.sqlite3")).unwrap()).unwrap();
+    let (sink, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener =
+        Listener::start("127.0.0.1:0".parse().unwrap(), config(dir.path()), writer.clone(), sink).await.unwrap();
+    assert_ne!(listener.addr().port(), 0);
+    assert_eq!(listener.warning(), None);
+
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://{}", listener.addr());
+    assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().status(), 200);
+    let res = client
+        .post(format!("{base}/hooks/emulator"))
+        .header("X-HUB-SIGNATURE-256", sign("s", TEXT))
+        .body(TEXT.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(rx.recv().await.unwrap().account, "Emulator");
+
+    // Over-limit body announced by Content-Length: 413 without reading it all.
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let res = client.post(format!("{base}/hooks/Emulator")).body(big).send().await;
+    if let Ok(res) = res {
+        assert_eq!(res.status(), 413);
+    }
+
+    listener.shutdown().await;
+    assert!(client.get(format!("{base}/healthz")).send().await.is_err(), "nothing listens after shutdown");
+}
+
+#[tokio::test]
+async fn all_interfaces_bind_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Writer::spawn(Db::open_in_memory().unwrap()).unwrap();
+    let (sink, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener = Listener::start("0.0.0.0:0".parse().unwrap(), config(dir.path()), writer, sink).await.unwrap();
+    assert!(listener.warning().unwrap().contains("every network interface"));
+    listener.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_taken_port_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let writer = Writer::spawn(Db::open_in_memory().unwrap()).unwrap();
+    let (sink, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let err = Listener::start(taken.local_addr().unwrap(), config(dir.path()), writer, sink).await.unwrap_err();
+    assert!(err.to_string().contains("--bind"), "{err}");
+}
