@@ -11,7 +11,7 @@ pub mod traffic_log;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use crate::engine::command::{Command, Event};
@@ -143,16 +143,28 @@ impl eframe::App for App {
     }
 }
 
-/// Opens the main window; returns when it closes.
-///
-/// Until the engine exists, commands are only logged and nobody feeds the
-/// event channel: the integrator replaces the two lines marked ENGINE.
-pub fn run(_home: Option<PathBuf>) -> ExitCode {
+/// Opens the main window with the engine running (listener, emulator,
+/// history); returns when it closes, after the engine shut down.
+pub fn run(home: Option<PathBuf>) -> ExitCode {
     let _ = STARTED_AT.set(Instant::now());
-    // ENGINE: `let (handle, events_rx) = Engine::spawn(..)` instead of this channel.
-    let (_events_tx, events_rx) = mpsc::channel::<Event>();
-    // ENGINE: `Box::new(move |command| handle.send(command))` instead of logging.
-    let sink: CommandSink = Box::new(|command| tracing::info!(?command, "command (no engine yet)"));
+    let paths = match crate::config::Paths::resolve(home.as_deref()) {
+        Ok(paths) => paths,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match crate::runtime::build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let _guard = runtime.enter();
+    let handle = runtime.handle().clone();
+    let engine_task: std::sync::Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>> = Default::default();
+    let task_slot = engine_task.clone();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("genesys-desk")
@@ -163,8 +175,22 @@ pub fn run(_home: Option<PathBuf>) -> ExitCode {
     let outcome = eframe::run_native(
         "genesys-desk",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, events_rx, sink, AppState::default())))),
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let repaint: crate::engine::Repaint = std::sync::Arc::new(move || ctx.request_repaint());
+            let config = crate::engine::EngineConfig::new(paths);
+            let (engine, events_rx, task) = crate::engine::spawn(&handle, config, repaint);
+            *task_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
+            let sink: CommandSink = Box::new(move |command| engine.send(command));
+            Ok(Box::new(App::new(cc, events_rx, sink, AppState::default())))
+        }),
     );
+    // The window sent Shutdown on exit: give the engine a moment to stop the
+    // listener and emulator and flush the history.
+    let task = engine_task.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(task) = task {
+        let _ = runtime.block_on(tokio::time::timeout(std::time::Duration::from_secs(5), task));
+    }
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

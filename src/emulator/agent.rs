@@ -214,6 +214,7 @@ pub async fn deliver_raw(
     let signature = sign(&config.webhook_secret, &body);
     let attempts = 1 + config.delivery_retries;
     let mut last = String::new();
+    let mut lose_ack = state.faults().take_lost_ack();
     for attempt in 1..=attempts {
         record.attempts = attempt;
         let sent = state
@@ -230,6 +231,14 @@ pub async fn deliver_raw(
             Ok(response) => {
                 let status = response.status().as_u16();
                 last = format!("HTTP {status}");
+                if response.status().is_success() && lose_ack {
+                    // Injected fault: act as if this 2xx never arrived.
+                    lose_ack = false;
+                    last = format!("HTTP {status} (acknowledgement lost by fault injection)");
+                    emit_attempt(state, kind, &url, attempt, &last);
+                    tokio::time::sleep(config.delivery_retry_delay).await;
+                    continue;
+                }
                 if response.status().is_success() {
                     record.outcome = DeliveryOutcome::Delivered { status };
                     emit_attempt(state, kind, &url, attempt, &last);

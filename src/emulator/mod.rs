@@ -186,6 +186,7 @@ struct FaultState {
     expire_token_once: bool,
     delay: Option<Duration>,
     denied: HashSet<Permission>,
+    lost_acks: u32,
 }
 
 /// Faults to inject into the next requests (shared with the running server).
@@ -236,6 +237,24 @@ impl Faults {
     /// Gives a denied permission back.
     pub fn allow(&self, permission: Permission) {
         self.lock().denied.remove(&permission);
+    }
+
+    /// The next `count` webhook deliveries are sent once more after their 2xx,
+    /// as Genesys does when an acknowledgement is lost on the way back: the
+    /// listener must show one message with two attempts.
+    pub fn lose_acks(&self, count: u32) {
+        self.lock().lost_acks = count;
+    }
+
+    /// Takes one lost acknowledgement, if any is pending.
+    pub(crate) fn take_lost_ack(&self) -> bool {
+        let mut s = self.lock();
+        if s.lost_acks > 0 {
+            s.lost_acks -= 1;
+            true
+        } else {
+            false
+        }
     }
 
     /// Clears every fault.

@@ -456,6 +456,16 @@ impl Db {
             .ok_or_else(|| Error::Malformed("message insert changed no row".into()))
     }
 
+    /// Rewrites the mutable parts of a stored message (ids learnt after the send,
+    /// status, downloaded attachments) by row id; returns how many rows changed.
+    pub fn update_message(&mut self, id: i64, m: &ChatMessage) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE messages SET conversation_id = ?2, genesys_id = ?3, text = ?4, attachments = ?5, status = ?6
+             WHERE id = ?1",
+            params![id, m.conversation_id, m.genesys_id, m.text, json_text(&m.attachments), json_text(&m.status)],
+        )?)
+    }
+
     /// Sets the status of every message with this Genesys id; returns how many changed.
     pub fn update_message_status(&mut self, genesys_id: &str, status: &DeliveryStatus) -> Result<usize> {
         update_message_status(&self.conn, genesys_id, status)

@@ -1,0 +1,273 @@
+//! Test chats: the first customer message from the ticket form, later texts
+//! and images, receipts, and what follows an agent message (Delivered receipt,
+//! image download).
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use time::OffsetDateTime;
+
+use super::command::{Event, ReceiptOutcome, RequestId, TicketDraft, TicketField, ToastLevel};
+use super::worker::{Shared, lock};
+use crate::config::Account;
+use crate::genesys::customer::{self, TicketField as GenesysTicketField};
+use crate::genesys::{Client, Customer, ImageRef, InboundMessage, ReceiptStatus};
+use crate::model::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender};
+
+/// Largest agent attachment we download for inline display.
+const MAX_DOWNLOAD_BYTES: usize = 25 * 1024 * 1024;
+
+fn customer_message(account: &str, customer: &Customer, text: &str) -> ChatMessage {
+    ChatMessage {
+        id: None,
+        account: account.to_string(),
+        customer_id: customer.id.clone(),
+        conversation_id: None,
+        genesys_id: None,
+        sender: Sender::Customer,
+        sender_name: customer.nickname.clone(),
+        kind: MessageKind::Text,
+        text: text.to_string(),
+        attachments: Vec::new(),
+        at: OffsetDateTime::now_utc(),
+        status: DeliveryStatus::Sending,
+        raw: None,
+    }
+}
+
+/// Stores `message` and reports it to the UI.
+pub(super) async fn store_and_show(shared: &Shared, mut message: ChatMessage) -> ChatMessage {
+    let copy = message.clone();
+    match shared.writer.call(move |db| db.insert_message(&copy)).await {
+        Ok(Ok(id)) => message.id = Some(id),
+        Ok(Err(e)) | Err(e) => shared.toast(ToastLevel::Error, format!("Message not stored in history: {e}")),
+    }
+    shared.events.send(Event::ChatMessageAdded(message.clone()));
+    message
+}
+
+async fn update_status(shared: &Shared, mut message: ChatMessage, status: DeliveryStatus) {
+    message.status = status.clone();
+    let (id, copy) = (message.id, message.clone());
+    if let Some(id) = id {
+        let stored = shared.writer.call(move |db| db.update_message(id, &copy)).await;
+        if let Ok(Err(e)) | Err(e) = stored {
+            tracing::warn!("message status not stored: {e}");
+        }
+    }
+    shared.events.send(Event::ChatMessageUpdated(message));
+}
+
+/// Posts `inbound`, records the customer message with its outcome.
+async fn post(
+    shared: &Shared,
+    client: &Client,
+    account: &Account,
+    inbound: InboundMessage,
+    mut shown: ChatMessage,
+) -> bool {
+    shown = store_and_show(shared, shown).await;
+    match client.send_message(&inbound).await {
+        Ok(sent) => {
+            shown.genesys_id = Some(sent.id.clone());
+            shown.conversation_id = sent.conversation_id.clone();
+            update_status(shared, shown, DeliveryStatus::Sent).await;
+            true
+        }
+        Err(e) => {
+            let message = e.user_message();
+            shared.toast(ToastLevel::Error, format!("{}: {message}", account.name));
+            update_status(shared, shown, DeliveryStatus::Failed(message)).await;
+            false
+        }
+    }
+}
+
+fn map_field(field: GenesysTicketField) -> TicketField {
+    match field {
+        GenesysTicketField::Email => TicketField::Email,
+        GenesysTicketField::Name => TicketField::Name,
+        GenesysTicketField::Mobile => TicketField::Mobile,
+        GenesysTicketField::Query | GenesysTicketField::Text => TicketField::Query,
+        GenesysTicketField::Priority => TicketField::Priority,
+        GenesysTicketField::Attr => TicketField::Attributes,
+    }
+}
+
+pub(super) async fn start_chat(
+    shared: Shared,
+    account: Account,
+    client: Client,
+    request: RequestId,
+    ticket: TicketDraft,
+) {
+    let draft = customer::TicketDraft {
+        email: ticket.email.clone(),
+        name: ticket.name.clone(),
+        mobile: ticket.mobile.clone(),
+        query: ticket.query.clone(),
+        priority: ticket.priority.clone(),
+        text: String::new(),
+        attrs: ticket
+            .attributes
+            .iter()
+            .filter(|(k, v)| !(k.trim().is_empty() && v.trim().is_empty()))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect(),
+    };
+    let parsed = match draft.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let field = errors.first().map(|e| map_field(e.field));
+            let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n");
+            return shared.events.send(Event::ChatStartFailed { request, message, field });
+        }
+    };
+    for warning in &parsed.warnings {
+        shared.toast(ToastLevel::Warning, warning.clone());
+    }
+    let customer = parsed.customer.clone();
+    lock(&shared.customers).insert((account.name.clone(), customer.id.clone()), customer.clone());
+    shared.events.send(Event::ChatStarted { request, account: account.name.clone(), customer_id: customer.id.clone() });
+    let inbound = InboundMessage {
+        customer: customer.clone(),
+        text: Some(parsed.text.clone()),
+        image: None,
+        custom_attributes: parsed.custom_attributes.clone(),
+    };
+    let shown = customer_message(&account.name, &customer, &parsed.text);
+    if post(&shared, &client, &account, inbound, shown).await && !ticket.after_assignment_message.trim().is_empty() {
+        let mut note = customer_message(&account.name, &customer, ticket.after_assignment_message.trim());
+        note.sender = Sender::System;
+        note.sender_name = None;
+        note.kind = MessageKind::Note;
+        note.status = DeliveryStatus::Received;
+        store_and_show(&shared, note).await;
+    }
+}
+
+fn known_customer(shared: &Shared, account: &str, customer_id: &str) -> Customer {
+    lock(&shared.customers)
+        .get(&(account.to_string(), customer_id.to_string()))
+        .cloned()
+        .unwrap_or_else(|| Customer::new(customer_id))
+}
+
+pub(super) async fn send_text(shared: Shared, account: Account, client: Client, customer_id: String, text: String) {
+    let customer = known_customer(&shared, &account.name, &customer_id);
+    let shown = customer_message(&account.name, &customer, &text);
+    post(&shared, &client, &account, InboundMessage::text(customer, text), shown).await;
+}
+
+/// Genesys downloads inbound images by URL: serve the file from the listener's
+/// `/media` under the account's public base URL (or locally for a local host).
+pub(super) async fn send_image(shared: Shared, account: Account, client: Client, customer_id: String, path: PathBuf) {
+    let media = lock(&shared.media).clone();
+    let Some(media) = media else {
+        return shared.toast(ToastLevel::Error, "The listener is not running, so it cannot serve the image to Genesys");
+    };
+    let base = match (&account.public_webhook_base, account.host.region()) {
+        (Some(public), _) => public.clone(),
+        (None, None) => match lock(&shared.listener_base).clone() {
+            Some(local) => local,
+            None => return shared.toast(ToastLevel::Error, "The listener is not running"),
+        },
+        (None, Some(_)) => {
+            return shared.toast(
+                ToastLevel::Error,
+                format!(
+                    "{}: Genesys fetches images by public URL. Set the account's Public webhook base URL \
+                     (your tunnel's https address) so the listener can serve the file.",
+                    account.name
+                ),
+            );
+        }
+    };
+    let id = match media.register(&path).await {
+        Ok(id) => id,
+        Err(e) => return shared.toast(ToastLevel::Error, format!("Image {}: {e}", path.display())),
+    };
+    let url = crate::webhook::media::public_media_url(&base, &id);
+    let mut image = match ImageRef::from_url(&url) {
+        Ok(image) => image,
+        Err(e) => return shared.toast(ToastLevel::Error, e.user_message()),
+    };
+    let filename = path.file_name().map(|f| f.to_string_lossy().into_owned());
+    if let Some(mime) = mime_guess::from_path(&path).first() {
+        image.mime = mime.essence_str().to_string();
+    }
+    image.filename = filename.clone();
+    let customer = known_customer(&shared, &account.name, &customer_id);
+    let mut shown = customer_message(&account.name, &customer, "");
+    shown.attachments.push(Attachment {
+        media_type: image.media_type().to_string(),
+        url: url.clone(),
+        mime: image.mime.clone(),
+        filename,
+        local_path: media.path(&id.0).map(|p| p.display().to_string()),
+    });
+    let inbound = InboundMessage { customer, text: None, image: Some(image), custom_attributes: Default::default() };
+    post(&shared, &client, &account, inbound, shown).await;
+}
+
+pub(super) async fn send_receipt(
+    shared: Shared,
+    client: Client,
+    customer_id: String,
+    message_id: String,
+    outcome: ReceiptOutcome,
+) {
+    let (status, shown) = match &outcome {
+        ReceiptOutcome::Delivered => (ReceiptStatus::Delivered, DeliveryStatus::Delivered),
+        ReceiptOutcome::Failed { reason } => (
+            ReceiptStatus::Failed { code: "GeneralError".into(), message: reason.clone() },
+            DeliveryStatus::ReceiptFailed(reason.clone()),
+        ),
+    };
+    match client.send_receipt(&customer_id, &message_id, &status).await {
+        Ok(_) => {
+            let lookup = message_id.clone();
+            if let Ok(Ok(Some(message))) = shared.writer.call(move |db| db.find_message(&lookup)).await {
+                update_status(&shared, message, shown).await;
+            }
+        }
+        Err(e) => shared.toast(ToastLevel::Error, format!("Receipt not sent: {}", e.user_message())),
+    }
+}
+
+/// After an agent message: download its images for inline display, then send
+/// the Delivered receipt when auto-receipts are on.
+pub(super) async fn after_agent_message(shared: Shared, client: Client, mut message: ChatMessage) {
+    let mut changed = false;
+    for attachment in message.attachments.iter_mut().filter(|a| a.local_path.is_none()) {
+        match client.download(&attachment.url, MAX_DOWNLOAD_BYTES).await {
+            Ok(bytes) => {
+                let name = attachment.filename.clone().unwrap_or_else(|| "attachment".into());
+                let safe: String =
+                    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+                let dir = shared.media_dir.join("downloads");
+                let path = dir.join(format!("{}-{safe}", uuid::Uuid::new_v4().simple()));
+                let written = tokio::fs::create_dir_all(&dir).await.and(tokio::fs::write(&path, &bytes).await);
+                match written {
+                    Ok(()) => {
+                        attachment.local_path = Some(path.display().to_string());
+                        changed = true;
+                    }
+                    Err(e) => tracing::warn!("agent attachment not saved: {e}"),
+                }
+            }
+            Err(e) => shared.toast(ToastLevel::Warning, format!("Agent image not downloaded: {}", e.user_message())),
+        }
+    }
+    if changed {
+        let status = message.status.clone();
+        update_status(&shared, message.clone(), status).await;
+    }
+    let wants_receipt = matches!(message.kind, MessageKind::Text | MessageKind::Structured);
+    if wants_receipt
+        && shared.auto_delivered.load(Ordering::Relaxed)
+        && let Some(genesys_id) = message.genesys_id.clone()
+    {
+        send_receipt(shared, client, message.customer_id.clone(), genesys_id, ReceiptOutcome::Delivered).await;
+    }
+}

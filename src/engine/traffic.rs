@@ -1,0 +1,130 @@
+//! Traffic replay (a stored delivery sent to the listener again) and export
+//! of the filtered list as JSON or HAR 1.2. Entries are redacted when stored,
+//! so exports hold no secrets.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
+
+use super::command::{ExportFormat, ToastLevel};
+use super::worker::Shared;
+use crate::model::{Direction, TrafficEntry};
+
+async fn load(shared: &Shared, ids: Vec<i64>) -> Result<Vec<TrafficEntry>, String> {
+    shared
+        .writer
+        .call(move |db| ids.iter().filter_map(|id| db.traffic(*id).transpose()).collect::<Result<Vec<_>, _>>())
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+/// Sends a stored incoming delivery to the running listener, byte for byte,
+/// with its original headers (signature included).
+pub(super) async fn replay(shared: Shared, listener_base: Option<String>, id: i64) {
+    let Some(base) = listener_base else {
+        return shared.toast(ToastLevel::Error, "Replay needs the listener: it is not running");
+    };
+    let entry = match load(&shared, vec![id]).await {
+        Ok(mut entries) if !entries.is_empty() => entries.remove(0),
+        Ok(_) => return shared.toast(ToastLevel::Error, format!("Traffic entry {id} is not in the history")),
+        Err(e) => return shared.toast(ToastLevel::Error, format!("Traffic entry {id} could not be read: {e}")),
+    };
+    if entry.direction != Direction::Incoming {
+        return shared.toast(ToastLevel::Warning, "Only incoming webhook deliveries can be replayed to the listener");
+    }
+    let mut request = reqwest::Client::new().post(format!("{base}{}", entry.url)).body(entry.request_body.clone());
+    for (name, value) in &entry.request_headers {
+        let skip = ["host", "content-length", "connection", "transfer-encoding"];
+        if !skip.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+            request = request.header(name, value);
+        }
+    }
+    match request.send().await {
+        Ok(response) => shared.toast(
+            ToastLevel::Info,
+            format!("Replayed delivery {id} to the listener: HTTP {}", response.status().as_u16()),
+        ),
+        Err(e) => shared.toast(ToastLevel::Error, format!("Replay of delivery {id} failed: {e}")),
+    }
+}
+
+fn headers_json(headers: &[(String, String)]) -> Value {
+    Value::Array(headers.iter().map(|(n, v)| json!({ "name": n, "value": v })).collect())
+}
+
+fn mime_of(headers: &[(String, String)]) -> String {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| "application/json".into())
+}
+
+/// HAR 1.2 (`log.entries[]`) of the given entries.
+pub fn to_har(entries: &[TrafficEntry]) -> Value {
+    let har_entries: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let url = if e.url.starts_with("http") { e.url.clone() } else { format!("http://listener{}", e.url) };
+            json!({
+                "startedDateTime": e.at.format(&Rfc3339).unwrap_or_default(),
+                "time": e.latency_ms.unwrap_or(0),
+                "request": {
+                    "method": e.method, "url": url, "httpVersion": "HTTP/1.1",
+                    "headers": headers_json(&e.request_headers), "queryString": [], "cookies": [],
+                    "headersSize": -1, "bodySize": e.request_body.len(),
+                    "postData": { "mimeType": mime_of(&e.request_headers), "text": e.request_body },
+                },
+                "response": {
+                    "status": e.status.unwrap_or(0), "statusText": e.error.clone().unwrap_or_default(),
+                    "httpVersion": "HTTP/1.1", "headers": headers_json(&e.response_headers), "cookies": [],
+                    "content": { "size": e.response_body.len(), "mimeType": mime_of(&e.response_headers), "text": e.response_body },
+                    "redirectURL": "", "headersSize": -1, "bodySize": e.response_body.len(),
+                },
+                "cache": {},
+                "timings": { "send": 0, "wait": e.latency_ms.unwrap_or(0), "receive": 0 },
+                "comment": format!("{} {}{}", e.direction.as_str(), e.account,
+                    e.verdict.map(|v| format!(" signature {}", v.as_str())).unwrap_or_default()),
+            })
+        })
+        .collect();
+    json!({ "log": { "version": "1.2", "creator": { "name": "genesys-desk", "version": env!("CARGO_PKG_VERSION") },
+                     "entries": har_entries } })
+}
+
+/// Temp file beside the target + rename, leaving the folder's permissions alone
+/// (unlike the config writer, which makes its folder private).
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".genesys-desk-export-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes the entries to `path` atomically.
+pub(super) async fn export(shared: Shared, path: PathBuf, format: ExportFormat, ids: Vec<i64>) {
+    let count = ids.len();
+    let entries = match load(&shared, ids).await {
+        Ok(entries) => entries,
+        Err(e) => return shared.toast(ToastLevel::Error, format!("Export failed reading the history: {e}")),
+    };
+    let value = match format {
+        ExportFormat::Json => serde_json::to_value(&entries).unwrap_or(Value::Null),
+        ExportFormat::Har => to_har(&entries),
+    };
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let target = path.clone();
+    let written = tokio::task::spawn_blocking(move || write_file(&target, text.as_bytes()))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    match written {
+        Ok(()) => shared.toast(ToastLevel::Success, format!("Exported {count} entries to {}", path.display())),
+        Err(e) => shared.toast(ToastLevel::Error, format!("Export to {} failed: {e}", path.display())),
+    }
+}
