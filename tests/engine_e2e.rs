@@ -1,0 +1,221 @@
+//! End to end over loopback: engine + emulator + listener + client. Verify the
+//! Emulator account, start a test chat, receive the signed typing event and
+//! agent reply (re-delivered by the emulator as if the 200 was lost, and shown
+//! once), watch the agent join, leave and wrap up, and find it all in SQLite.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
+use genesys_desk::emulator::{Emulator, EmulatorConfig};
+use genesys_desk::engine::command::{RequestId, TicketDraft};
+use genesys_desk::engine::{self, Command, EngineConfig, Event};
+use genesys_desk::genesys::ClientOptions;
+use genesys_desk::model::{DeliveryStatus, Direction, MessageKind, Sender, SignatureVerdict};
+use genesys_desk::storage::{Db, TrafficFilter};
+
+struct Events {
+    rx: Receiver<Event>,
+    seen: Vec<Event>,
+}
+
+impl Events {
+    /// Waits for an event matching `pred` (keeps everything seen for later checks).
+    async fn wait(&mut self, what: &str, pred: impl Fn(&Event) -> bool) -> Event {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            while let Ok(event) = self.rx.try_recv() {
+                self.seen.push(event.clone());
+                if pred(&event) {
+                    return event;
+                }
+            }
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}; seen: {:#?}", self.seen);
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+fn is_agent_text(e: &Event) -> bool {
+    matches!(e, Event::ChatMessageAdded(m) if m.sender == Sender::Agent && m.kind == MessageKind::Text)
+}
+
+fn presence_text(e: &Event) -> Option<String> {
+    match e {
+        Event::ChatMessageAdded(m) if m.kind == MessageKind::Presence => Some(m.text.clone()),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_chat_runs_end_to_end_through_the_engine() {
+    let home = tempfile::tempdir().unwrap();
+    // SAFETY of the test: this process only; the file store keeps secrets in the temp home.
+    let paths = Paths::under(home.path());
+    let emulator = Emulator::start(
+        "127.0.0.1:0".parse().unwrap(),
+        EmulatorConfig {
+            webhook_url: None,
+            agent_typing_delay: Duration::from_millis(50),
+            agent_reply_delay: Duration::from_millis(50),
+            agent_leave_delay: Duration::from_millis(50),
+            delivery_retry_delay: Duration::from_millis(50),
+            ..EmulatorConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+
+    // The first-run Emulator account, pointed at this test's emulator.
+    let secrets = genesys_desk::config::secrets::Secrets::open_with(
+        &paths,
+        genesys_desk::config::secrets::SecretStoreChoice::File,
+    )
+    .unwrap();
+    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
+    let mut draft = defaults::emulator_account_draft();
+    draft.host = emulator.url();
+    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft).unwrap();
+    drop(store);
+
+    let repaints = Arc::new(AtomicUsize::new(0));
+    let counter = repaints.clone();
+    let config = EngineConfig {
+        paths: paths.clone(),
+        listener_addr: "127.0.0.1:0".parse().unwrap(),
+        emulator: None,
+        client_options: ClientOptions::default(),
+        in_memory_history: false,
+    };
+    let (handle, rx, task) = engine::spawn(
+        &tokio::runtime::Handle::current(),
+        config,
+        Arc::new(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }),
+    );
+    let mut events = Events { rx, seen: Vec::new() };
+
+    events.wait("accounts", |e| matches!(e, Event::AccountsLoaded { .. })).await;
+    let Event::ListenerStarted { addr, .. } =
+        events.wait("the listener", |e| matches!(e, Event::ListenerStarted { .. })).await
+    else {
+        unreachable!()
+    };
+    emulator.update_config(|c| c.webhook_url = Some(format!("http://{addr}/hooks/Emulator")));
+    // Typing event and text reply are each delivered twice (the first 200 "lost").
+    emulator.faults().lose_acks(2);
+
+    handle.send(Command::Verify {
+        request: RequestId(1),
+        env: Environment::Development,
+        account: "Emulator".into(),
+        include_send: true,
+    });
+    let Event::VerifyFinished { report, .. } =
+        events.wait("verify", |e| matches!(e, Event::VerifyFinished { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(report.ok(), "{}", report.to_text("Emulator"));
+    assert_eq!(report.checks.len(), 6);
+
+    handle.send(Command::StartChat {
+        request: RequestId(2),
+        env: Environment::Development,
+        account: "Emulator".into(),
+        ticket: TicketDraft {
+            name: "Jane Doe".into(),
+            mobile: "+353 87 123 4567".into(),
+            email: "jane@example.com".into(),
+            query: "My order is late".into(),
+            priority: "urgent".into(),
+            after_assignment_message: "Ticket raised, an agent will join".into(),
+            attributes: vec![("orderId".into(), "A-1001".into())],
+        },
+    });
+    events
+        .wait(
+            "chat started",
+            |e| matches!(e, Event::ChatStarted { customer_id, .. } if customer_id == "jane@example.com"),
+        )
+        .await;
+    events
+        .wait("the customer message sent", |e| {
+            matches!(e, Event::ChatMessageUpdated(m) if m.sender == Sender::Customer && m.status == DeliveryStatus::Sent)
+        })
+        .await;
+    events.wait("the note", |e| matches!(e, Event::ChatMessageAdded(m) if m.kind == MessageKind::Note)).await;
+    events.wait("typing", |e| matches!(e, Event::AgentTyping { .. })).await;
+    let Event::ChatMessageAdded(reply) = events.wait("the agent reply", is_agent_text).await else { unreachable!() };
+    assert!(reply.text.contains("My order is late"), "{}", reply.text);
+    assert_eq!(reply.sender_name.as_deref(), Some(defaults::EMULATOR_INTEGRATION_NAME));
+    events
+        .wait("the Delivered receipt", |e| {
+            matches!(e, Event::ChatMessageUpdated(m) if m.sender == Sender::Agent && m.status == DeliveryStatus::Delivered)
+        })
+        .await;
+    events.wait("agent joined", |e| presence_text(e).is_some_and(|t| t.contains("joined"))).await;
+
+    handle.send(Command::SendText {
+        env: Environment::Development,
+        account: "Emulator".into(),
+        customer_id: "jane@example.com".into(),
+        text: "Thanks, bye".into(),
+    });
+    events.wait("wrap-up", |e| presence_text(e).is_some_and(|t| t.starts_with("Wrap-up: Resolved"))).await;
+
+    // Order in the timeline: queued, joined, ..., left, wrap-up.
+    let lines: Vec<String> = events.seen.iter().filter_map(presence_text).collect();
+    let position =
+        |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle} in {lines:?}"));
+    assert!(position("Queued") < position("joined"));
+    assert!(position("joined") < position("left"));
+    assert!(position("left") < position("Wrap-up"));
+    // The re-delivered reply was shown once.
+    assert_eq!(events.seen.iter().filter(|e| is_agent_text(e)).count(), 2, "first reply + goodbye reply");
+    let incoming: Vec<_> = events
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::TrafficRecorded(t) if t.direction == Direction::Incoming => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(incoming.iter().all(|t| t.verdict == Some(SignatureVerdict::Valid) && t.status == Some(200)));
+    assert!(events.seen.iter().any(|e| matches!(e, Event::TrafficRecorded(t) if t.direction == Direction::Socket)));
+
+    handle.send(Command::Shutdown);
+    tokio::time::timeout(Duration::from_secs(10), task).await.unwrap().unwrap();
+    assert!(repaints.load(Ordering::Relaxed) > 10);
+    emulator.shutdown().await;
+
+    // Everything is in SQLite after the engine stopped.
+    let db = Db::open(&paths.history_db()).unwrap();
+    let messages = db.list_messages("Emulator", "jane@example.com").unwrap();
+    let agent_texts: Vec<_> =
+        messages.iter().filter(|m| m.sender == Sender::Agent && m.kind == MessageKind::Text).collect();
+    assert_eq!(agent_texts.len(), 2, "{messages:#?}");
+    assert_eq!(agent_texts[0].status, DeliveryStatus::Delivered);
+    let customer: Vec<_> = messages.iter().filter(|m| m.sender == Sender::Customer).collect();
+    assert_eq!(customer.len(), 2);
+    assert!(customer.iter().all(|m| m.status == DeliveryStatus::Sent && m.genesys_id.is_some()));
+    let presence: Vec<_> =
+        messages.iter().filter(|m| m.kind == MessageKind::Presence).map(|m| m.text.as_str()).collect();
+    assert!(presence.iter().any(|t| t.contains("joined")) && presence.iter().any(|t| t.starts_with("Wrap-up")));
+    let deliveries = db
+        .list_traffic(&TrafficFilter { direction: Some(Direction::Incoming), limit: 100, ..TrafficFilter::default() })
+        .unwrap();
+    let reply_id = agent_texts[0].genesys_id.clone().expect("the webhook payload id");
+    let reply_rows = deliveries.iter().filter(|t| t.request_body.contains(&reply_id)).count();
+    assert_eq!(reply_rows, 2, "both attempts of the first reply are in the traffic history");
+    let outgoing = db
+        .list_traffic(&TrafficFilter { direction: Some(Direction::Outgoing), limit: 100, ..TrafficFilter::default() })
+        .unwrap();
+    assert!(outgoing.iter().any(|t| t.url.ends_with("/oauth/token")));
+    let everything = serde_json::to_string(&outgoing).unwrap();
+    assert!(!everything.contains(defaults::EMULATOR_CLIENT_SECRET), "the client secret never reaches the history");
+}
