@@ -10,7 +10,6 @@ use time::OffsetDateTime;
 use super::command::{Event, ReceiptOutcome, RequestId, TicketDraft, TicketField, ToastLevel};
 use super::worker::{Shared, lock};
 use crate::config::Account;
-use crate::genesys::customer::{self, TicketField as GenesysTicketField};
 use crate::genesys::{Client, Customer, ImageRef, InboundMessage, ReceiptStatus};
 use crate::model::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender};
 
@@ -83,17 +82,6 @@ async fn post(
     }
 }
 
-fn map_field(field: GenesysTicketField) -> TicketField {
-    match field {
-        GenesysTicketField::Email => TicketField::Email,
-        GenesysTicketField::Name => TicketField::Name,
-        GenesysTicketField::Mobile => TicketField::Mobile,
-        GenesysTicketField::Query | GenesysTicketField::Text => TicketField::Query,
-        GenesysTicketField::Priority => TicketField::Priority,
-        GenesysTicketField::Attr => TicketField::Attributes,
-    }
-}
-
 pub(super) async fn start_chat(
     shared: Shared,
     account: Account,
@@ -101,24 +89,11 @@ pub(super) async fn start_chat(
     request: RequestId,
     ticket: TicketDraft,
 ) {
-    let draft = customer::TicketDraft {
-        email: ticket.email.clone(),
-        name: ticket.name.clone(),
-        mobile: ticket.mobile.clone(),
-        query: ticket.query.clone(),
-        priority: ticket.priority.clone(),
-        text: String::new(),
-        attrs: ticket
-            .attributes
-            .iter()
-            .filter(|(k, v)| !(k.trim().is_empty() && v.trim().is_empty()))
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect(),
-    };
+    let draft = ticket.to_genesys();
     let parsed = match draft.parse() {
         Ok(parsed) => parsed,
         Err(errors) => {
-            let field = errors.first().map(|e| map_field(e.field));
+            let field = errors.first().map(|e| TicketField::from(e.field));
             let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n");
             return shared.events.send(Event::ChatStartFailed { request, message, field });
         }

@@ -93,53 +93,49 @@ impl Default for TicketDraft {
 }
 
 impl TicketDraft {
-    /// Validates the mandatory fields; one error per bad field, in form order.
+    /// The client's ticket form (one validator for the GUI, the engine and
+    /// `genesys-desk send`): attributes become `KEY=VALUE`, empty rows dropped.
+    pub fn to_genesys(&self) -> crate::genesys::customer::TicketDraft {
+        crate::genesys::customer::TicketDraft {
+            email: self.email.clone(),
+            name: self.name.clone(),
+            mobile: self.mobile.clone(),
+            query: self.query.clone(),
+            priority: self.priority.clone(),
+            text: String::new(),
+            attrs: self
+                .attributes
+                .iter()
+                .filter(|(k, v)| !(k.trim().is_empty() && v.trim().is_empty()))
+                .map(|(k, v)| format!("{}={}", k.trim(), v.trim()))
+                .collect(),
+        }
+    }
+
+    /// One error per bad field (email is mandatory), from the client's validator.
     pub fn validate(&self) -> Vec<TicketError> {
-        let mut errors = Vec::new();
-        let mut err = |field: TicketField, message: String| errors.push(TicketError { field, message });
-        if self.name.trim().is_empty() {
-            err(TicketField::Name, "Name is empty: type the test customer's name".into());
+        match self.to_genesys().parse() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .into_iter()
+                .map(|e| TicketError { field: TicketField::from(e.field), message: e.message })
+                .collect(),
         }
-        let mobile = self.mobile.trim();
-        let digits = mobile.chars().filter(char::is_ascii_digit).count();
-        if mobile.is_empty() {
-            err(TicketField::Mobile, "Mobile is empty: type a phone number, e.g. +353 87 123 4567".into());
-        } else if mobile.chars().any(|c| !(c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')')))
-            || !(7..=15).contains(&digits)
-            || mobile[1..].contains('+')
-        {
-            err(
-                TicketField::Mobile,
-                format!("Mobile \"{mobile}\" is not a phone number: use 7 to 15 digits, optionally starting with +"),
-            );
-        }
-        let email = self.email.trim();
-        if email.is_empty() {
-            err(TicketField::Email, "Email is empty: type an address, e.g. test.customer@example.com".into());
-        } else if !looks_like_email(email) {
-            err(TicketField::Email, format!("Email \"{email}\" is not an address: it looks like name@example.com"));
-        }
-        if self.query.trim().is_empty() {
-            err(TicketField::Query, "Query is empty: it is sent as the customer's first message".into());
-        }
-        if self.priority.trim().is_empty() {
-            err(TicketField::Priority, "Priority is empty: pick LOW, MEDIUM, HIGH or URGENT".into());
-        }
-        if self.attributes.iter().any(|(k, v)| k.trim().is_empty() && !v.trim().is_empty()) {
-            err(TicketField::Attributes, "A custom attribute has a value but no key: name it or remove the row".into());
-        }
-        errors
     }
 }
 
-fn looks_like_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.chars().any(char::is_whitespace)
+impl From<crate::genesys::customer::TicketField> for TicketField {
+    fn from(field: crate::genesys::customer::TicketField) -> Self {
+        use crate::genesys::customer::TicketField as Client;
+        match field {
+            Client::Email => TicketField::Email,
+            Client::Name => TicketField::Name,
+            Client::Mobile => TicketField::Mobile,
+            Client::Query | Client::Text => TicketField::Query,
+            Client::Priority => TicketField::Priority,
+            Client::Attr => TicketField::Attributes,
+        }
+    }
 }
 
 /// What to tell Genesys about an agent message.
@@ -362,19 +358,24 @@ mod tests {
     }
 
     #[test]
-    fn mandatory_fields_are_checked_in_form_order() {
+    fn email_is_mandatory_and_the_others_are_checked_when_given() {
         let mut t = ticket();
-        t.name = " ".into();
+        t.email = " ".into();
         t.mobile = "12ab".into();
-        t.email = "ada@localhost".into();
         let fields: Vec<_> = t.validate().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![TicketField::Name, TicketField::Mobile, TicketField::Email]);
+        assert_eq!(fields, vec![TicketField::Email, TicketField::Mobile]);
         t = ticket();
-        t.mobile = "123".into();
-        assert!(t.validate()[0].message.contains("7 to 15 digits"));
-        t.mobile = "+1 555 0100 22".into();
-        t.email = "a b@example.com".into();
-        assert_eq!(t.validate()[0].field, TicketField::Email);
+        t.name = String::new();
+        t.mobile = String::new();
+        assert_eq!(t.validate(), vec![], "name and mobile are optional");
+        t.email = "ada@".into();
+        assert!(t.validate()[0].message.starts_with("Email \"ada@\" is not an email address"));
+        t = ticket();
+        t.query = String::new();
+        assert_eq!(t.validate()[0].field, TicketField::Query);
+        t = ticket();
+        t.attributes = vec![(String::new(), "orphan".into())];
+        assert_eq!(t.validate()[0].field, TicketField::Attributes);
     }
 
     #[test]
