@@ -226,3 +226,48 @@ fn local_image_and_follow_options_need_follow() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("no such file"), "{}", text(&output.stderr));
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_following_cleanly() {
+    let home = tempfile::tempdir().unwrap();
+    let emulator = start_emulator(home.path(), &format!("http://127.0.0.1:{}/hooks/Emulator", free_port()));
+    let mut child = command(home.path())
+        .args(["send", "--host", &emulator.url, "--client-id", EMULATOR_CLIENT_ID, "--integration-id"])
+        .arg(EMULATOR_INTEGRATION_ID)
+        .args(["--email", "jane@example.com", "--text", "Hello", "--follow", "--listen", "127.0.0.1:0"])
+        .args(["--timeout", "60"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.starts_with("conversation id: ")) {
+        seen.push(rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("no send line: {seen:?}")));
+    }
+    // SIGINT is what Ctrl-C sends.
+    let signalled = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(signalled.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "send --follow did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(1));
+    let rest: Vec<String> = rx.iter().collect();
+    assert!(rest.iter().any(|l| l.starts_with("stopped (interrupted)")), "{rest:?}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("stopped before an agent reply arrived"), "{stderr}");
+}

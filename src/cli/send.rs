@@ -1,5 +1,11 @@
 //! `genesys-desk send`: the "raise ticket" fields become the customer and
 //! custom attributes; prints the Genesys message id and conversation id.
+//!
+//! With `--follow` it first starts a webhook listener for the account (history
+//! in the home's database), sends, then prints each agent delivery and each
+//! presence event of the conversation (notifications socket) as they arrive,
+//! until the conversation ends or `--timeout`; exit 0 only if an agent replied.
+//! A local `--image` file needs that listener: it serves the file at `/media/<id>`.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -9,6 +15,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use futures_util::FutureExt;
 use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -56,7 +63,7 @@ pub struct SendArgs {
     /// Message text (defaults to the query).
     #[arg(long)]
     pub text: Option<String>,
-    /// Image as a public URL, or a local path served by the listener's /media.
+    /// Image as a public URL, or (with --follow) a local file the listener serves at /media.
     #[arg(long)]
     pub image: Option<String>,
     /// Extra custom attribute KEY=VALUE (repeatable).
@@ -64,6 +71,14 @@ pub struct SendArgs {
     pub attrs: Vec<String>,
     #[arg(long)]
     pub json: bool,
+    /// --follow and its options (boxed: keeps the clap command enum small).
+    #[command(flatten)]
+    pub follow: Box<FollowArgs>,
+}
+
+/// `send --follow` options.
+#[derive(Debug, Args)]
+pub struct FollowArgs {
     /// Keep running after the send: start a webhook listener and print agent
     /// replies and agent joined/left/wrap-up events until the conversation ends.
     #[arg(long)]
@@ -125,7 +140,7 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
     for warning in &ticket.warnings {
         eprintln!("warning: {warning}");
     }
-    let image = args.image.as_deref().map(|i| image_arg(i, args.follow)).transpose()?;
+    let image = args.image.as_deref().map(|i| image_arg(i, args.follow.follow)).transpose()?;
     let account = resolve_account(
         home.clone(),
         AccountArgs {
@@ -142,8 +157,8 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
         image: None,
         custom_attributes: ticket.custom_attributes.clone(),
     };
-    if args.follow {
-        let bind_text = args.listen.clone().unwrap_or_else(|| LISTENER_ADDR.to_string());
+    if args.follow.follow {
+        let bind_text = args.follow.listen.clone().unwrap_or_else(|| LISTENER_ADDR.to_string());
         let bind: SocketAddr = bind_text.parse().map_err(|_| {
             CliError::Usage(format!("--listen \"{bind_text}\" is not an address: use IP:PORT, e.g. {LISTENER_ADDR}"))
         })?;
@@ -157,10 +172,11 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
             // The explicit --host form has no stored name, so its listener accepts
             // whatever /hooks/<name> the integration's webhook URL uses.
             any_path: args.account.is_none(),
-            timeout: Duration::from_secs(args.timeout),
+            timeout: Duration::from_secs(args.follow.timeout),
             json: args.json,
         };
-        let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+        let runtime =
+            crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
         return runtime.block_on(follow.run(account, message, image));
     }
     let message = InboundMessage {
@@ -314,7 +330,8 @@ impl Follow {
         };
         self.announce(&account, &local_base, &local_webhook);
 
-        let outcome = self.follow(&account, &mut message, image, &listener, &local_base, &writer, &mut deliveries).await;
+        let outcome =
+            self.follow(&account, &mut message, image, &listener, &local_base, &writer, &mut deliveries).await;
         listener.shutdown().await;
         writer.flush().await.map_err(|e| CliError::Failed(format!("history: {e}")))?;
         let progress = outcome?;
@@ -348,7 +365,9 @@ impl Follow {
         }
         out(&format!("listening on {local_base}"));
         match public {
-            Some(url) => out(&format!("webhook URL:     {url} (Genesys calls this; your tunnel forwards it to {local_webhook})")),
+            Some(url) => {
+                out(&format!("webhook URL:     {url} (Genesys calls this; your tunnel forwards it to {local_webhook})"))
+            }
             None if self.any_path => out(&format!(
                 "webhook URL:     {local_webhook} (any name; signatures checked with {WEBHOOK_SECRET_ENV})"
             )),
@@ -400,7 +419,21 @@ impl Follow {
         ));
         let _stop_session = cancel.clone().drop_guard();
 
-        let sent = match client.send_message(message).await {
+        // Polled once now so the signal handlers are installed before anything
+        // is printed: a Ctrl-C from then on stops cleanly instead of killing.
+        let stop = super::listen::stop_signal();
+        tokio::pin!(stop);
+        if (&mut stop).now_or_never().is_some() {
+            return Err(CliError::Failed("interrupted before the message was sent".into()));
+        }
+        let sent = tokio::select! {
+            sent = client.send_message(message) => sent,
+            _ = &mut stop => {
+                store_traffic(writer, &mut traffic).await;
+                return Err(CliError::Failed("interrupted while sending: the message may or may not have reached Genesys".into()));
+            }
+        };
+        let sent = match sent {
             Ok(sent) => sent,
             Err(e) => {
                 store_traffic(writer, &mut traffic).await;
@@ -419,8 +452,6 @@ impl Follow {
 
         let deadline = tokio::time::sleep(self.timeout);
         tokio::pin!(deadline);
-        let stop = super::listen::stop_signal();
-        tokio::pin!(stop);
         // Armed once both sides left: the wrap-up usually follows at once.
         let grace = tokio::time::sleep(self.timeout);
         tokio::pin!(grace);
@@ -461,7 +492,11 @@ impl Follow {
                 End::Timeout => format!("stopped after {} s", self.timeout.as_secs()),
                 End::Interrupted => "stopped (interrupted)".to_string(),
             };
-            out(&format!("{why}; {} agent repl{}", progress.agent_replies, if progress.agent_replies == 1 { "y" } else { "ies" }));
+            out(&format!(
+                "{why}; {} agent repl{}",
+                progress.agent_replies,
+                if progress.agent_replies == 1 { "y" } else { "ies" }
+            ));
         }
         Ok(progress)
     }
