@@ -110,7 +110,7 @@ fn image_arg(image: &str, follow: bool) -> Result<ImageArg, CliError> {
         // Genesys downloads attachments itself, so a local file needs a server
         // that outlives the send: only the --follow listener is one.
         return Err(CliError::Usage(format!(
-            "--image \"{image}\" is a local file: Genesys downloads attachments by URL. Add --follow so this command \
+            "--image \"{image}\" is a local file: Genesys downloads attachments by public URL. Add --follow so this command \
              runs a listener that serves the file (at the account's public webhook base URL, or locally for the \
              emulator), or pass a public --image https://..."
         )));
