@@ -130,8 +130,8 @@ async fn serve(paths: Paths, bind: SocketAddr, accounts: Vec<WebhookAccount>, js
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn stop_signal() {
+/// Ctrl-C, or SIGTERM on Unix (also used by `send --follow`).
+pub(super) async fn stop_signal() {
     #[cfg(unix)]
     {
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
