@@ -102,3 +102,51 @@ fn start_chat_sends_the_ticket_and_the_agent_reply_appears() {
         other => panic!("expected SendReceipt, got {other:?}"),
     }
 }
+
+fn presence(suffix: &str, body: serde_json::Value, text: &str) -> ChatMessage {
+    let raw = serde_json::json!({
+        "topicName": format!("v2.detail.events.conversation.conv-1.{suffix}"),
+        "version": "2",
+        "eventBody": body,
+    });
+    ChatMessage {
+        id: None,
+        sender: Sender::System,
+        sender_name: None,
+        kind: MessageKind::Presence,
+        text: text.into(),
+        genesys_id: None,
+        status: DeliveryStatus::Received,
+        raw: Some(raw.to_string()),
+        ..agent_reply("")
+    }
+}
+
+#[test]
+fn the_chat_header_follows_the_conversation_from_queue_to_agent_to_ended() {
+    let mut ui = ui_support::app_on(View::Chats);
+    ui.feed(Event::ChatMessageAdded(agent_reply("Hello from the agent")));
+    ui.harness.state_mut().state.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    ui.settle();
+    assert!(ui.harness.query_by_label("Waiting in queue").is_none());
+
+    ui.feed(Event::ChatMessageAdded(presence("acd.start", serde_json::json!({ "queueId": "q1" }), "Queued")));
+    ui.harness.get_by_label("Waiting in queue");
+    ui.harness.get_by_label_contains("Queued ·");
+
+    ui.feed(Event::ChatMessageAdded(presence(
+        "user.start",
+        serde_json::json!({ "userId": "agent-7" }),
+        "Agent agent-7 joined",
+    )));
+    ui.harness.get_by_label("With agent agent-7");
+    assert!(ui.harness.query_by_label("Waiting in queue").is_none());
+
+    ui.feed(Event::ChatMessageAdded(presence(
+        "acw",
+        serde_json::json!({ "wrapupCode": "Resolved", "wrapupDurationMs": 4000 }),
+        "Wrap-up: Resolved (4s)",
+    )));
+    ui.harness.get_by_label("Ended");
+    ui.harness.get_by_label_contains("Wrap-up: Resolved (4s) ·");
+}

@@ -18,6 +18,46 @@ pub struct ChatThread {
     pub messages: Vec<ChatMessage>,
     /// When the agent last sent a typing event.
     pub typing_at: Option<Instant>,
+    /// Where the conversation stands, from the latest presence event.
+    pub live: Option<LiveState>,
+}
+
+/// The live state of a conversation, from the Notifications API events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveState {
+    WaitingInQueue,
+    WithAgent(Option<String>),
+    Ended,
+}
+
+impl LiveState {
+    /// The chat header's words.
+    pub fn label(&self) -> String {
+        match self {
+            LiveState::WaitingInQueue => "Waiting in queue".into(),
+            LiveState::WithAgent(Some(agent)) => format!("With agent {agent}"),
+            LiveState::WithAgent(None) => "With agent".into(),
+            LiveState::Ended => "Ended".into(),
+        }
+    }
+}
+
+/// The state after the presence events of `messages`, in timeline order.
+fn live_state(messages: &[ChatMessage]) -> Option<LiveState> {
+    use crate::genesys::notifications::{PresenceKind, parse_message};
+    let mut state = None;
+    for m in messages.iter().filter(|m| m.kind == MessageKind::Presence) {
+        let Some(Ok(Some(event))) = m.raw.as_deref().map(parse_message) else { continue };
+        state = match event.kind {
+            PresenceKind::Queued { .. } => Some(LiveState::WaitingInQueue),
+            PresenceKind::AgentJoined { user_id } => Some(LiveState::WithAgent(user_id)),
+            PresenceKind::AgentLeft { .. } | PresenceKind::CustomerLeft | PresenceKind::WrapUp { .. } => {
+                Some(LiveState::Ended)
+            }
+            PresenceKind::Other { .. } => state,
+        };
+    }
+    state
 }
 
 impl ChatThread {
@@ -43,8 +83,12 @@ impl ChatThread {
 
     fn insert(&mut self, msg: ChatMessage) {
         let at = msg.at;
+        let presence = msg.kind == MessageKind::Presence;
         let index = self.messages.partition_point(|m| m.at <= at);
         self.messages.insert(index, msg);
+        if presence {
+            self.live = live_state(&self.messages);
+        }
     }
 }
 

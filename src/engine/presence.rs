@@ -65,7 +65,6 @@ impl Presence {
                     .map(|(_, c)| c.clone())
                     .unwrap_or_else(|| presence.conversation_id.clone());
                 let mut entry = TrafficEntry::new(Direction::Socket, account, "WS", &presence.topic);
-                entry.at = presence.at;
                 entry.response_body = presence.raw.clone();
                 match shared.writer.insert_traffic(entry.clone()).await {
                     Ok(id) => entry.id = Some(id),

@@ -135,9 +135,10 @@ fn start_form_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>)
                 for (i, (key, value)) in t.attributes.iter_mut().enumerate() {
                     let n = i + 1;
                     let label = ui.label(format!("Key {n}"));
-                    ui.add(TextEdit::singleline(key).desired_width(160.0)).labelled_by(label.id);
+                    // A grid sizes middle columns from the previous frame: give the boxes a floor.
+                    ui.add_sized([160.0, 20.0], TextEdit::singleline(key)).labelled_by(label.id);
                     let label = ui.label(format!("Value {n}"));
-                    ui.add(TextEdit::singleline(value).desired_width(220.0)).labelled_by(label.id);
+                    ui.add_sized([220.0, 20.0], TextEdit::singleline(value)).labelled_by(label.id);
                     if ui.small_button("Remove").clicked() {
                         remove = Some(i);
                     }
@@ -188,6 +189,15 @@ fn thread_ui(
     ui.horizontal(|ui| {
         ui.heading(thread.title().unwrap_or(&key.1).to_string());
         ui.weak(format!("{} · customer {}", key.0, key.1));
+        if let Some(live) = &thread.live {
+            let color = match live {
+                crate::app::chats::LiveState::WaitingInQueue => ui.visuals().warn_fg_color,
+                crate::app::chats::LiveState::WithAgent(_) => egui::Color32::from_rgb(90, 180, 110),
+                crate::app::chats::LiveState::Ended => ui.visuals().weak_text_color(),
+            };
+            ui.separator();
+            ui.label(egui::RichText::new(live.label()).color(color).strong());
+        }
     });
     ui.separator();
 
