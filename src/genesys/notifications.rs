@@ -553,7 +553,7 @@ mod tests {
 
     #[test]
     fn parses_the_user_start_sample() {
-        let text = include_str!("../../../shared/genesys/samples/notification-user-start.json");
+        let text = include_str!("../../assets/emulator/samples/notification-user-start.json");
         let event = parse_message(text).unwrap().unwrap();
         assert_eq!(event.conversation_id, "d06cb41e-f938-4dcf-b823-c8af1a39d7e5");
         assert_eq!(
@@ -561,7 +561,7 @@ mod tests {
             PresenceKind::AgentJoined { user_id: Some("3e23b1b3-325f-4fbd-8fe0-e88416850c0e".into()) }
         );
         assert_eq!(event.at.unix_timestamp(), 1_736_935_262);
-        let heartbeat = include_str!("../../../shared/genesys/samples/notification-heartbeat.json");
+        let heartbeat = include_str!("../../assets/emulator/samples/notification-heartbeat.json");
         assert_eq!(parse_message(heartbeat).unwrap(), None);
     }
 
