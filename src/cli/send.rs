@@ -39,16 +39,8 @@ use crate::webhook::{
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// A stored account; or give --host, --client-id and --integration-id.
-    pub account: Option<String>,
-    #[arg(long)]
-    pub host: Option<String>,
-    #[arg(long = "client-id")]
-    pub client_id: Option<String>,
-    #[arg(long = "integration-id")]
-    pub integration_id: Option<String>,
-    #[arg(long = "env", value_name = "ENV")]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub target: AccountArgs,
     /// Customer email (mandatory): also the customer id.
     #[arg(long)]
     pub email: String,
@@ -141,16 +133,7 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
         eprintln!("warning: {warning}");
     }
     let image = args.image.as_deref().map(|i| image_arg(i, args.follow.follow)).transpose()?;
-    let account = resolve_account(
-        home.clone(),
-        AccountArgs {
-            account: args.account.as_deref(),
-            host: args.host.as_deref(),
-            client_id: args.client_id.as_deref(),
-            integration_id: args.integration_id.as_deref(),
-            env: args.env.as_deref(),
-        },
-    )?;
+    let account = resolve_account(home.clone(), &args.target)?;
     let message = InboundMessage {
         customer: ticket.customer.clone(),
         text: Some(ticket.text.clone()),
@@ -171,7 +154,7 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
             bind,
             // The explicit --host form has no stored name, so its listener accepts
             // whatever /hooks/<name> the integration's webhook URL uses.
-            any_path: args.account.is_none(),
+            any_path: args.target.account.is_none(),
             timeout: Duration::from_secs(args.follow.timeout),
             json: args.json,
         };

@@ -19,6 +19,19 @@ pub const WEBHOOK_SECRET_ENV: &str = "GENESYS_WEBHOOK_SECRET";
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    #[command(flatten)]
+    pub target: AccountArgs,
+    /// Also post a typing event to prove `conversation:message:receive`.
+    #[arg(long)]
+    pub send: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where the account of `verify`/`send` comes from: a stored account, or
+/// `--host --client-id --integration-id` with secrets from the environment.
+#[derive(Debug, Args)]
+pub struct AccountArgs {
     /// A stored account; or give --host, --client-id and --integration-id.
     pub account: Option<String>,
     #[arg(long)]
@@ -29,27 +42,13 @@ pub struct VerifyArgs {
     pub integration_id: Option<String>,
     #[arg(long = "env", value_name = "ENV")]
     pub env: Option<String>,
-    /// Also post a typing event to prove `conversation:message:receive`.
-    #[arg(long)]
-    pub send: bool,
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Where the account of `verify`/`send` comes from.
-pub struct AccountArgs<'a> {
-    pub account: Option<&'a str>,
-    pub host: Option<&'a str>,
-    pub client_id: Option<&'a str>,
-    pub integration_id: Option<&'a str>,
-    pub env: Option<&'a str>,
 }
 
 /// The stored account named `ACCOUNT`, or one built from `--host
 /// --client-id --integration-id` and the secrets in the environment.
-pub fn resolve_account(home: Option<PathBuf>, args: AccountArgs<'_>) -> Result<Account, CliError> {
+pub fn resolve_account(home: Option<PathBuf>, args: &AccountArgs) -> Result<Account, CliError> {
     let explicit = args.host.is_some() || args.client_id.is_some() || args.integration_id.is_some();
-    match (args.account, explicit) {
+    match (args.account.as_deref(), explicit) {
         (Some(_), true) => Err(CliError::Usage(
             "give either an ACCOUNT name or --host, --client-id and --integration-id, not both".into(),
         )),
@@ -59,7 +58,7 @@ pub fn resolve_account(home: Option<PathBuf>, args: AccountArgs<'_>) -> Result<A
         (Some(name), false) => {
             let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
             let store = AccountStore::open(&paths).map_err(|e| CliError::Failed(e.to_string()))?;
-            let env = match args.env {
+            let env = match args.env.as_deref() {
                 Some(e) => Environment::from_str(e).map_err(CliError::Usage)?,
                 None => store.tier().default_environment(),
             };
@@ -70,9 +69,9 @@ pub fn resolve_account(home: Option<PathBuf>, args: AccountArgs<'_>) -> Result<A
         }
         (None, true) => {
             let missing: Vec<&str> = [
-                ("--host", args.host),
-                ("--client-id", args.client_id),
-                ("--integration-id", args.integration_id),
+                ("--host", args.host.as_deref()),
+                ("--client-id", args.client_id.as_deref()),
+                ("--integration-id", args.integration_id.as_deref()),
             ]
             .iter()
             .filter(|(_, v)| v.is_none())
@@ -89,10 +88,10 @@ pub fn resolve_account(home: Option<PathBuf>, args: AccountArgs<'_>) -> Result<A
             }
             let draft = AccountDraft {
                 name: "command-line".into(),
-                host: args.host.unwrap_or_default().into(),
-                client_id: args.client_id.unwrap_or_default().into(),
+                host: args.host.clone().unwrap_or_default(),
+                client_id: args.client_id.clone().unwrap_or_default(),
                 client_secret,
-                integration_id: args.integration_id.unwrap_or_default().into(),
+                integration_id: args.integration_id.clone().unwrap_or_default(),
                 webhook_secret: std::env::var(WEBHOOK_SECRET_ENV).unwrap_or_default(),
                 public_webhook_base: String::new(),
                 accept_unsigned: false,
@@ -113,16 +112,7 @@ fn check_line(c: &Check) -> String {
 }
 
 pub fn run(home: Option<PathBuf>, args: VerifyArgs) -> CliResult {
-    let account = resolve_account(
-        home,
-        AccountArgs {
-            account: args.account.as_deref(),
-            host: args.host.as_deref(),
-            client_id: args.client_id.as_deref(),
-            integration_id: args.integration_id.as_deref(),
-            env: args.env.as_deref(),
-        },
-    )?;
+    let account = resolve_account(home, &args.target)?;
     let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
     let json_out = args.json;
     if !json_out {

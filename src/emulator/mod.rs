@@ -285,6 +285,18 @@ pub struct EmulatorState {
     shared: Arc<Shared>,
 }
 
+/// True when `headers` carry `Authorization: bearer <token>` with a token
+/// this emulator issued and that has not expired.
+fn token_valid(tokens: &Mutex<HashMap<String, Instant>>, headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .and_then(|(_, t)| lock(tokens).get(t.trim()).copied())
+        .is_some_and(|expires| Instant::now() < expires)
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -299,15 +311,7 @@ impl EmulatorState {
         let notifications = notifications::NotificationHub::new(notifications::HubConfig {
             heartbeat: config.notifications_heartbeat,
             missing_permissions: config.notifications_missing_permissions.clone(),
-            authorize: Some(Arc::new(move |headers: &axum::http::HeaderMap| {
-                let token = headers
-                    .get(axum::http::header::AUTHORIZATION)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().split_once(' '))
-                    .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                    .map(|(_, t)| t.trim().to_string());
-                token.and_then(|t| lock(&token_check).get(&t).copied()).is_some_and(|exp| Instant::now() < exp)
-            })),
+            authorize: Some(Arc::new(move |headers: &axum::http::HeaderMap| token_valid(&token_check, headers))),
         });
         // The delivery timeout is applied per request, from the config at that time.
         let http = reqwest::Client::builder().build().unwrap_or_else(|_| reqwest::Client::new());

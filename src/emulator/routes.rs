@@ -185,17 +185,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 // The error is the ready response a handler returns at once; boxing it buys nothing here.
 #[allow(clippy::result_large_err)]
 fn authorize(state: &EmulatorState, headers: &HeaderMap, permission: Permission) -> Result<(), Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_string());
-    let valid = token
-        .as_ref()
-        .and_then(|t| lock(&state.shared.tokens).get(t).copied())
-        .is_some_and(|expires| Instant::now() < expires);
-    if !valid {
+    if !super::token_valid(&state.shared.tokens, headers) {
         return Err(error_body(StatusCode::UNAUTHORIZED, "bad.credentials", "Invalid login credentials."));
     }
     if !state.permitted(permission) {
