@@ -219,3 +219,86 @@ async fn a_test_chat_runs_end_to_end_through_the_engine() {
     let everything = serde_json::to_string(&outgoing).unwrap();
     assert!(!everything.contains(defaults::EMULATOR_CLIENT_SECRET), "the client secret never reaches the history");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_image_is_served_by_the_listener_and_the_agent_image_is_downloaded() {
+    let home = tempfile::tempdir().unwrap();
+    let paths = Paths::under(home.path());
+    let emulator = Emulator::start(
+        "127.0.0.1:0".parse().unwrap(),
+        EmulatorConfig {
+            webhook_url: None,
+            agent_typing_delay: Duration::from_millis(20),
+            agent_reply_delay: Duration::from_millis(20),
+            ..EmulatorConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let secrets = genesys_desk::config::secrets::Secrets::open_with(
+        &paths,
+        genesys_desk::config::secrets::SecretStoreChoice::File,
+    )
+    .unwrap();
+    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
+    let mut draft = defaults::emulator_account_draft();
+    draft.host = emulator.url();
+    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft).unwrap();
+    drop(store);
+    let picture = home.path().join("broken-box.png");
+    std::fs::write(&picture, include_bytes!("../assets/emulator/agent.png")).unwrap();
+
+    let config = EngineConfig {
+        paths: paths.clone(),
+        listener_addr: "127.0.0.1:0".parse().unwrap(),
+        emulator: None,
+        client_options: ClientOptions::default(),
+        in_memory_history: true,
+    };
+    let (handle, rx, task) = engine::spawn(&tokio::runtime::Handle::current(), config, Arc::new(|| {}));
+    let mut events = Events { rx, seen: Vec::new() };
+    let Event::ListenerStarted { addr, .. } =
+        events.wait("the listener", |e| matches!(e, Event::ListenerStarted { .. })).await
+    else {
+        unreachable!()
+    };
+    emulator.update_config(|c| c.webhook_url = Some(format!("http://{addr}/hooks/Emulator")));
+
+    handle.send(Command::SendImage {
+        env: Environment::Development,
+        account: "Emulator".into(),
+        customer_id: "jane@example.com".into(),
+        path: picture,
+    });
+    let Event::ChatMessageUpdated(sent) = events
+        .wait("the image sent", |e| {
+            matches!(e, Event::ChatMessageUpdated(m) if m.sender == Sender::Customer && m.status == DeliveryStatus::Sent)
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    // Genesys fetches inbound images by URL: the listener serves the file.
+    let url = sent.attachments[0].url.clone();
+    assert!(url.starts_with(&format!("http://{addr}/media/")), "{url}");
+    let served = reqwest::get(&url).await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.unwrap().as_ref(), include_bytes!("../assets/emulator/agent.png"));
+
+    // The agent answers with a picture of its own, downloaded for inline display.
+    let Event::ChatMessageUpdated(agent) = events
+        .wait("the agent image downloaded", |e| {
+            matches!(e, Event::ChatMessageUpdated(m) if m.sender == Sender::Agent
+                && m.attachments.iter().any(|a| a.local_path.is_some()))
+        })
+        .await
+    else {
+        unreachable!()
+    };
+    let local = agent.attachments[0].local_path.clone().unwrap();
+    assert!(std::fs::read(&local).unwrap().starts_with(b"\x89PNG"), "{local}");
+
+    handle.send(Command::Shutdown);
+    tokio::time::timeout(Duration::from_secs(10), task).await.unwrap().unwrap();
+    emulator.shutdown().await;
+}
