@@ -32,28 +32,32 @@ fn filters_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, di
         ui.add(TextEdit::singleline(&mut filter.text).hint_text("text in URL, body, account…").desired_width(220.0))
             .labelled_by(label.id);
         let accounts_label = filter.account.clone().unwrap_or_else(|| "all accounts".into());
-        egui::ComboBox::new("traffic_account", "Account").selected_text(accounts_label).show_ui(ui, |ui| {
+        ui.label("Account");
+        egui::ComboBox::from_id_salt("traffic_account").selected_text(accounts_label).show_ui(ui, |ui| {
             ui.selectable_value(&mut filter.account, None, "all accounts");
             for name in state.traffic.accounts() {
                 ui.selectable_value(&mut filter.account, Some(name.clone()), name);
             }
         });
         let dir_label = filter.direction.map(Direction::as_str).unwrap_or("all directions");
-        egui::ComboBox::new("traffic_direction", "Direction").selected_text(dir_label).show_ui(ui, |ui| {
+        ui.label("Direction");
+        egui::ComboBox::from_id_salt("traffic_direction").selected_text(dir_label).show_ui(ui, |ui| {
             ui.selectable_value(&mut filter.direction, None, "all directions");
             for d in [Direction::Outgoing, Direction::Incoming, Direction::Socket] {
                 ui.selectable_value(&mut filter.direction, Some(d), d.as_str());
             }
         });
         let status_label = filter.status.map(StatusClass::label).unwrap_or("any status");
-        egui::ComboBox::new("traffic_status", "Status").selected_text(status_label).show_ui(ui, |ui| {
+        ui.label("Status");
+        egui::ComboBox::from_id_salt("traffic_status").selected_text(status_label).show_ui(ui, |ui| {
             ui.selectable_value(&mut filter.status, None, "any status");
             for s in StatusClass::ALL {
                 ui.selectable_value(&mut filter.status, Some(s), s.label());
             }
         });
         let verdict_label = filter.verdict.map(SignatureVerdict::as_str).unwrap_or("any signature");
-        egui::ComboBox::new("traffic_verdict", "Signature").selected_text(verdict_label).show_ui(ui, |ui| {
+        ui.label("Signature");
+        egui::ComboBox::from_id_salt("traffic_verdict").selected_text(verdict_label).show_ui(ui, |ui| {
             ui.selectable_value(&mut filter.verdict, None, "any signature");
             for v in [
                 SignatureVerdict::Valid,
@@ -151,6 +155,8 @@ fn status_cell(ui: &mut Ui, entry: &TrafficEntry) {
             cell(ui, s.to_string(), Some(color));
         }
         (None, Some(_)) => cell(ui, "error", Some(error_color(ui))),
+        // Socket events have no HTTP status.
+        (None, None) if entry.direction == crate::model::Direction::Socket => cell(ui, "event", None),
         (None, None) => cell(ui, "…", None),
     }
 }
