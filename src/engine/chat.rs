@@ -70,6 +70,9 @@ async fn post(
         Ok(sent) => {
             shown.genesys_id = Some(sent.id.clone());
             shown.conversation_id = sent.conversation_id.clone();
+            if let Some(conversation) = &sent.conversation_id {
+                let _ = shared.watch.send((account.name.clone(), conversation.clone(), shown.customer_id.clone()));
+            }
             update_status(shared, shown, DeliveryStatus::Sent).await;
             true
         }

@@ -32,6 +32,9 @@ pub(super) struct Shared {
     pub listener_base: Arc<Mutex<Option<String>>>,
     pub media: Arc<Mutex<Option<Arc<crate::webhook::media::MediaStore>>>>,
     pub media_dir: std::path::PathBuf,
+    /// (account, conversation id, customer id) to watch for presence events,
+    /// learnt from a send response (`prefetchConversationId=true`).
+    pub watch: mpsc::UnboundedSender<(String, String, String)>,
 }
 
 impl Shared {
@@ -84,6 +87,7 @@ pub(super) async fn run(config: EngineConfig, mut commands: mpsc::UnboundedRecei
     let (traffic_tx, mut traffic_rx) = mpsc::unbounded_channel();
     let (deliveries_tx, mut deliveries_rx) = mpsc::unbounded_channel();
     let (presence_tx, mut presence_rx) = mpsc::unbounded_channel();
+    let (watch_tx, mut watch_rx) = mpsc::unbounded_channel();
     let shared = Shared {
         events: events.clone(),
         writer,
@@ -92,6 +96,7 @@ pub(super) async fn run(config: EngineConfig, mut commands: mpsc::UnboundedRecei
         listener_base: Arc::default(),
         media: Arc::default(),
         media_dir: config.paths.media_dir(),
+        watch: watch_tx,
     };
     let mut engine = Engine {
         presence: Presence::new(presence_tx),
@@ -113,6 +118,9 @@ pub(super) async fn run(config: EngineConfig, mut commands: mpsc::UnboundedRecei
             },
             Some(entry) = traffic_rx.recv() => engine.record_traffic(entry).await,
             Some(delivery) = deliveries_rx.recv() => engine.on_delivery(delivery),
+            Some((account, conversation, customer)) = watch_rx.recv() => {
+                engine.watch_conversation(&account, &conversation, &customer)
+            }
             Some((account, event)) = presence_rx.recv() => engine.presence.on_event(&engine.shared, &account, event).await,
         }
     }

@@ -20,14 +20,18 @@ pub fn top_bar_ui(ui: &mut Ui, state: &mut AppState) {
         ui.separator();
         let names: Vec<String> = state.env_accounts().iter().map(|a| a.name.clone()).collect();
         let selected = state.selected_account.clone().unwrap_or_else(|| "no account".into());
-        ui.label("Account");
-        egui::ComboBox::from_id_salt("account_picker").selected_text(selected).show_ui(ui, |ui| {
-            for name in names {
-                if ui.selectable_label(state.selected_account.as_ref() == Some(&name), &name).clicked() {
-                    state.select_account(Some(name));
+        let label = ui.label("Account");
+        egui::ComboBox::from_id_salt("account_picker")
+            .selected_text(selected)
+            .show_ui(ui, |ui| {
+                for name in names {
+                    if ui.selectable_label(state.selected_account.as_ref() == Some(&name), &name).clicked() {
+                        state.select_account(Some(name));
+                    }
                 }
-            }
-        });
+            })
+            .response
+            .labelled_by(label.id);
         ui.separator();
         listener_status_ui(ui, state);
     });

@@ -32,42 +32,58 @@ fn filters_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, di
         ui.add(TextEdit::singleline(&mut filter.text).hint_text("text in URL, body, account…").desired_width(220.0))
             .labelled_by(label.id);
         let accounts_label = filter.account.clone().unwrap_or_else(|| "all accounts".into());
-        ui.label("Account");
-        egui::ComboBox::from_id_salt("traffic_account").selected_text(accounts_label).show_ui(ui, |ui| {
-            ui.selectable_value(&mut filter.account, None, "all accounts");
-            for name in state.traffic.accounts() {
-                ui.selectable_value(&mut filter.account, Some(name.clone()), name);
-            }
-        });
+        let label = ui.label("Account");
+        egui::ComboBox::from_id_salt("traffic_account")
+            .selected_text(accounts_label)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.account, None, "all accounts");
+                for name in state.traffic.accounts() {
+                    ui.selectable_value(&mut filter.account, Some(name.clone()), name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
         let dir_label = filter.direction.map(Direction::as_str).unwrap_or("all directions");
-        ui.label("Direction");
-        egui::ComboBox::from_id_salt("traffic_direction").selected_text(dir_label).show_ui(ui, |ui| {
-            ui.selectable_value(&mut filter.direction, None, "all directions");
-            for d in [Direction::Outgoing, Direction::Incoming, Direction::Socket] {
-                ui.selectable_value(&mut filter.direction, Some(d), d.as_str());
-            }
-        });
+        let label = ui.label("Direction");
+        egui::ComboBox::from_id_salt("traffic_direction")
+            .selected_text(dir_label)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.direction, None, "all directions");
+                for d in [Direction::Outgoing, Direction::Incoming, Direction::Socket] {
+                    ui.selectable_value(&mut filter.direction, Some(d), d.as_str());
+                }
+            })
+            .response
+            .labelled_by(label.id);
         let status_label = filter.status.map(StatusClass::label).unwrap_or("any status");
-        ui.label("Status");
-        egui::ComboBox::from_id_salt("traffic_status").selected_text(status_label).show_ui(ui, |ui| {
-            ui.selectable_value(&mut filter.status, None, "any status");
-            for s in StatusClass::ALL {
-                ui.selectable_value(&mut filter.status, Some(s), s.label());
-            }
-        });
+        let label = ui.label("Status");
+        egui::ComboBox::from_id_salt("traffic_status")
+            .selected_text(status_label)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.status, None, "any status");
+                for s in StatusClass::ALL {
+                    ui.selectable_value(&mut filter.status, Some(s), s.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
         let verdict_label = filter.verdict.map(SignatureVerdict::as_str).unwrap_or("any signature");
-        ui.label("Signature");
-        egui::ComboBox::from_id_salt("traffic_verdict").selected_text(verdict_label).show_ui(ui, |ui| {
-            ui.selectable_value(&mut filter.verdict, None, "any signature");
-            for v in [
-                SignatureVerdict::Valid,
-                SignatureVerdict::Invalid,
-                SignatureVerdict::Missing,
-                SignatureVerdict::NoSecretConfigured,
-            ] {
-                ui.selectable_value(&mut filter.verdict, Some(v), v.as_str());
-            }
-        });
+        let label = ui.label("Signature");
+        egui::ComboBox::from_id_salt("traffic_verdict")
+            .selected_text(verdict_label)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.verdict, None, "any signature");
+                for v in [
+                    SignatureVerdict::Valid,
+                    SignatureVerdict::Invalid,
+                    SignatureVerdict::Missing,
+                    SignatureVerdict::NoSecretConfigured,
+                ] {
+                    ui.selectable_value(&mut filter.verdict, Some(v), v.as_str());
+                }
+            })
+            .response
+            .labelled_by(label.id);
         if !filter.is_empty() && ui.button("Clear").clicked() {
             filter = Default::default();
         }
