@@ -171,3 +171,47 @@ fn send_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("GENESYS_CLIENT_SECRET"));
 }
+
+#[test]
+fn verify_a_stored_account_by_name() {
+    let emulator = start_emulator_child();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("--home")
+            .arg(home.path())
+            .args(args)
+            .env("GENESYS_DESK_SECRET_STORE", "file")
+            .env("GENESYS_CLIENT_SECRET", defaults::EMULATOR_CLIENT_SECRET)
+            .env("GENESYS_WEBHOOK_SECRET", defaults::EMULATOR_WEBHOOK_SECRET)
+            .output()
+            .unwrap()
+    };
+    let added = run(&[
+        "accounts",
+        "add",
+        "Local Emulator",
+        "--host",
+        &emulator.url,
+        "--client-id",
+        defaults::EMULATOR_CLIENT_ID,
+        "--integration-id",
+        defaults::EMULATOR_INTEGRATION_ID,
+    ]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    // The secrets come from the store now, not from the environment.
+    let out = Command::new(BIN)
+        .arg("--home")
+        .arg(home.path())
+        .args(["verify", "local emulator", "--json"])
+        .env("GENESYS_DESK_SECRET_STORE", "file")
+        .env_remove("GENESYS_CLIENT_SECRET")
+        .env_remove("GENESYS_WEBHOOK_SECRET")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(report["ok"], true);
+    let secret = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "secret").unwrap().clone();
+    assert_eq!(secret["status"], "pass", "the stored webhook secret matches the emulator's: {secret}");
+}

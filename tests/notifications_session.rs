@@ -37,10 +37,16 @@ struct Session {
 }
 
 fn start_session(client: Client) -> Session {
+    start_session_with(
+        client,
+        SessionOptions { backoff_initial: Duration::from_millis(50), ..SessionOptions::default() },
+    )
+}
+
+fn start_session_with(client: Client, options: SessionOptions) -> Session {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
-    let options = SessionOptions { backoff_initial: Duration::from_millis(50), ..SessionOptions::default() };
     tokio::spawn(run_session(client, options, cmd_rx, ev_tx, cancel.clone()));
     Session { commands: cmd_tx, events: ev_rx, cancel }
 }
@@ -146,5 +152,31 @@ async fn the_notification_endpoints_need_a_token() {
     let r =
         reqwest::Client::new().post(format!("{}/api/v2/notifications/channels", emulator.url())).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_channel_is_recreated_before_it_expires_and_topics_come_along() {
+    let (emulator, client) = start_emulator(EmulatorConfig::default()).await;
+    // Renew a whole day early: the 24 h channel is due for renewal at once (after the 1 s floor).
+    let options = SessionOptions {
+        renew_before_expiry: Duration::from_secs(24 * 60 * 60),
+        backoff_initial: Duration::from_millis(50),
+        ..SessionOptions::default()
+    };
+    let mut s = start_session_with(client.clone(), options);
+    next_event(&mut s, |e| matches!(e, NotifierEvent::Connected { .. })).await;
+    let conversation = send(&client, "Hello").await;
+    s.commands.send(WatchCommand::Watch(conversation.clone())).unwrap();
+    let hub = emulator.state().notifications().clone();
+    let created = hub.channels_created();
+    let NotifierEvent::Connected { topics, channel_id } =
+        next_event(&mut s, |e| matches!(e, NotifierEvent::Connected { .. } | NotifierEvent::Disconnected { .. })).await
+    else {
+        panic!("a renewal is not a disconnection")
+    };
+    assert_eq!(topics, 5, "the watched conversation is subscribed on the new channel {channel_id}");
+    assert_eq!(hub.channels_created(), created + 1);
+    s.cancel.cancel();
     emulator.shutdown().await;
 }
