@@ -150,3 +150,23 @@ fn the_chat_header_follows_the_conversation_from_queue_to_agent_to_ended() {
     ui.harness.get_by_label("Ended");
     ui.harness.get_by_label_contains("Wrap-up: Resolved (4s) ·");
 }
+
+#[test]
+fn attach_image_sends_the_picked_file_for_the_open_thread() {
+    let mut ui = ui_support::app_on(View::Chats);
+    ui.feed(Event::ChatMessageAdded(agent_reply("Send me a photo of the box")));
+    ui.harness.state_mut().state.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    ui.harness
+        .state_mut()
+        .set_dialogs(Box::new(genesys_desk::ui::FixedDialogs::new(Some("/tmp/box.png".into()), None)));
+    ui.settle();
+    ui.harness.get_by_label("Attach image").click();
+    ui.settle();
+    match ui.take_commands().as_slice() {
+        [Command::SendImage { account, customer_id, path, .. }] => {
+            assert_eq!((account.as_str(), customer_id.as_str()), ("Emulator", "cust-1"));
+            assert_eq!(path, std::path::Path::new("/tmp/box.png"));
+        }
+        other => panic!("expected one SendImage, got {other:?}"),
+    }
+}

@@ -70,7 +70,7 @@ fn export_sends_the_filtered_ids_to_the_path_from_the_dialog() {
     // The dialog is a replaceable function: here it answers with a fixed path.
     ui.harness
         .state_mut()
-        .set_dialogs(Box::new(genesys_desk::ui::FixedDialogs { image: None, export: Some("/tmp/out.har".into()) }));
+        .set_dialogs(Box::new(genesys_desk::ui::FixedDialogs::new(None, Some("/tmp/out.har".into()))));
     ui.harness.get_by_label("Filter").focus();
     ui.settle();
     ui.harness.get_by_label("Filter").type_text("even");

@@ -59,7 +59,7 @@ impl App {
             state.env = restored.env;
             state.selected_account = restored.selected_account.or(state.selected_account);
         }
-        Self::with_parts(state, events, command_sink, Box::new(RfdDialogs))
+        Self::with_parts(state, events, command_sink, Box::new(RfdDialogs::default()))
     }
 
     /// An app without a window (tests, benchmarks): dialogs are replaceable.

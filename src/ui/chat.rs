@@ -271,8 +271,8 @@ fn compose_ui(
     if send && let Some(cmd) = state.send_text_command() {
         commands.push(cmd);
     }
-    if attach && let Some(path) = dialogs.pick_image() {
-        commands.push(Command::SendImage { env: state.env, account: key.0.clone(), customer_id: key.1.clone(), path });
+    if attach {
+        dialogs.open(super::DialogRequest::Image(key.clone()), ui.ctx());
     }
 }
 

@@ -15,7 +15,7 @@ use crate::model::{Direction, SignatureVerdict, TrafficEntry};
 const ROW_HEIGHT: f32 = 20.0;
 
 pub fn traffic_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
-    egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, state, commands, dialogs));
+    egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, state, dialogs));
     let selected = state.selected_traffic.and_then(|seq| state.traffic.by_seq(seq)).cloned();
     if let Some(entry) = selected {
         egui::Panel::bottom("traffic_detail").resizable(true).default_size(320.0).show(ui, |ui| {
@@ -25,7 +25,7 @@ pub fn traffic_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>
     egui::CentralPanel::default().show(ui, |ui| table_ui(ui, state));
 }
 
-fn filters_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
+fn filters_ui(ui: &mut Ui, state: &mut AppState, dialogs: &mut dyn Dialogs) {
     let mut filter = state.traffic.filter().clone();
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Filter");
@@ -94,11 +94,9 @@ fn filters_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, di
         ui.label(format!("{} of {} entries", state.traffic.visible_len(), state.traffic.len()));
         for format in [ExportFormat::Json, ExportFormat::Har] {
             let label = format!("Export {}…", format.extension().to_ascii_uppercase());
-            if ui.button(label).on_hover_text("Export the filtered list").clicked()
-                && let Some(path) = dialogs.save_export(format)
-            {
+            if ui.button(label).on_hover_text("Export the filtered list").clicked() {
                 let ids: Vec<i64> = state.traffic.visible().filter_map(|e| e.id).collect();
-                commands.push(Command::ExportTraffic { path, format, ids });
+                dialogs.open(super::DialogRequest::Export(format, ids), ui.ctx());
             }
         }
     });
