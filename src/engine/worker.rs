@@ -17,6 +17,9 @@ use crate::model::TrafficEntry;
 use crate::storage::{Db, Writer, WriterHandle};
 use crate::webhook::{Delivery, Listener, ListenerConfig, RunningListener, WebhookAccount};
 
+/// The environments that store accounts (Live and Production only show them).
+const STORING: [Environment; 3] = [Environment::Development, Environment::Staging, Environment::Sandbox];
+
 /// Newest traffic rows and chat messages sent to the UI at start-up.
 const HISTORY_TRAFFIC_ROWS: usize = 5_000;
 
@@ -154,10 +157,7 @@ impl Engine {
 
     fn all_accounts(&self) -> Vec<Account> {
         let Some(store) = &self.store else { return Vec::new() };
-        [Environment::Development, Environment::Staging, Environment::Sandbox]
-            .into_iter()
-            .flat_map(|env| store.accounts(env).unwrap_or_default())
-            .collect()
+        STORING.into_iter().flat_map(|env| store.accounts(env).unwrap_or_default()).collect()
     }
 
     fn webhook_accounts(&self) -> Vec<WebhookAccount> {
@@ -190,7 +190,7 @@ impl Engine {
     fn emit_accounts(&self) {
         let Some(store) = &self.store else { return };
         let mut accounts = BTreeMap::new();
-        for env in [Environment::Development, Environment::Staging, Environment::Sandbox] {
+        for env in STORING {
             match store.accounts(env) {
                 Ok(list) => {
                     accounts.insert(env, list);
@@ -245,6 +245,12 @@ impl Engine {
         Ok((account, client))
     }
 
+    /// The client of a webhook's account, whichever environment stores it
+    /// (the listener path carries only the name).
+    fn client_by_name(&mut self, name: &str) -> Option<(Account, Client)> {
+        STORING.into_iter().find_map(|env| self.client(env, name).ok())
+    }
+
     fn accounts_changed(&mut self) {
         self.clients.clear();
         if let Some(listener) = &self.listener {
@@ -276,23 +282,14 @@ impl Engine {
                 .send(Event::AgentTyping { account: message.account.clone(), customer_id: message.customer_id });
             return;
         }
-        let client = self.client(Environment::Development, &delivery.account).or_else(|_| {
-            // The account may live in Staging or Sandbox.
-            self.client(Environment::Staging, &delivery.account)
-                .or_else(|_| self.client(Environment::Sandbox, &delivery.account))
-        });
         self.shared.events.send(Event::ChatMessageAdded(message.clone()));
-        if let Ok((_, client)) = client {
+        if let Some((_, client)) = self.client_by_name(&delivery.account) {
             tokio::spawn(chat::after_agent_message(self.shared.clone(), client, message));
         }
     }
 
     fn watch_conversation(&mut self, account: &str, conversation_id: &str, customer_id: &str) {
-        let client = self
-            .client(Environment::Development, account)
-            .or_else(|_| self.client(Environment::Staging, account))
-            .or_else(|_| self.client(Environment::Sandbox, account));
-        if let Ok((account, client)) = client {
+        if let Some((account, client)) = self.client_by_name(account) {
             self.presence.watch(&account.name, client, conversation_id, customer_id);
         }
     }
