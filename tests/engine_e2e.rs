@@ -4,16 +4,16 @@
 //! once), watch the agent join, leave and wrap up, and find it all in SQLite.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod engine_support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
-use genesys_desk::emulator::{Emulator, EmulatorConfig};
+use genesys_desk::config::{Environment, defaults};
 use genesys_desk::engine::command::{RequestId, TicketDraft};
-use genesys_desk::engine::{self, Command, EngineConfig, Event};
-use genesys_desk::genesys::ClientOptions;
+use genesys_desk::engine::{self, Command, Event};
 use genesys_desk::model::{DeliveryStatus, Direction, MessageKind, Sender, SignatureVerdict};
 use genesys_desk::storage::{Db, TrafficFilter};
 
@@ -60,47 +60,14 @@ fn presence_text(e: &Event) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_test_chat_runs_end_to_end_through_the_engine() {
-    let home = tempfile::tempdir().unwrap();
-    // SAFETY of the test: this process only; the file store keeps secrets in the temp home.
-    let paths = Paths::under(home.path());
-    let emulator = Emulator::start(
-        "127.0.0.1:0".parse().unwrap(),
-        EmulatorConfig {
-            webhook_url: None,
-            agent_typing_delay: Duration::from_millis(50),
-            agent_reply_delay: Duration::from_millis(50),
-            agent_leave_delay: Duration::from_millis(50),
-            delivery_retry_delay: Duration::from_millis(50),
-            ..EmulatorConfig::default()
-        },
-    )
-    .await
-    .unwrap();
-
-    // The first-run Emulator account, pointed at this test's emulator.
-    let secrets = genesys_desk::config::secrets::Secrets::open_with(
-        &paths,
-        genesys_desk::config::secrets::SecretStoreChoice::File,
-    )
-    .unwrap();
-    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
-    let mut draft = defaults::emulator_account_draft();
-    draft.host = emulator.url();
-    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft).unwrap();
-    drop(store);
+    let setup = engine_support::emulator_and_home().await;
+    let (paths, emulator) = (setup.paths.clone(), &setup.emulator);
 
     let repaints = Arc::new(AtomicUsize::new(0));
     let counter = repaints.clone();
-    let config = EngineConfig {
-        paths: paths.clone(),
-        listener_addr: "127.0.0.1:0".parse().unwrap(),
-        emulator: None,
-        client_options: ClientOptions::default(),
-        in_memory_history: false,
-    };
     let (handle, rx, task) = engine::spawn(
         &tokio::runtime::Handle::current(),
-        config,
+        setup.engine_config(false),
         Arc::new(move || {
             counter.fetch_add(1, Ordering::Relaxed);
         }),
@@ -113,7 +80,7 @@ async fn a_test_chat_runs_end_to_end_through_the_engine() {
     else {
         unreachable!()
     };
-    emulator.update_config(|c| c.webhook_url = Some(format!("http://{addr}/hooks/Emulator")));
+    setup.deliver_to(addr);
     // Typing event and text reply are each delivered twice (the first 200 "lost").
     emulator.faults().lose_acks(2);
 
@@ -201,7 +168,6 @@ async fn a_test_chat_runs_end_to_end_through_the_engine() {
     handle.send(Command::Shutdown);
     tokio::time::timeout(Duration::from_secs(10), task).await.unwrap().unwrap();
     assert!(repaints.load(Ordering::Relaxed) > 10);
-    emulator.shutdown().await;
 
     // Everything is in SQLite after the engine stopped.
     let db = Db::open(&paths.history_db()).unwrap();
@@ -232,47 +198,19 @@ async fn a_test_chat_runs_end_to_end_through_the_engine() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_image_is_served_by_the_listener_and_the_agent_image_is_downloaded() {
-    let home = tempfile::tempdir().unwrap();
-    let paths = Paths::under(home.path());
-    let emulator = Emulator::start(
-        "127.0.0.1:0".parse().unwrap(),
-        EmulatorConfig {
-            webhook_url: None,
-            agent_typing_delay: Duration::from_millis(20),
-            agent_reply_delay: Duration::from_millis(20),
-            ..EmulatorConfig::default()
-        },
-    )
-    .await
-    .unwrap();
-    let secrets = genesys_desk::config::secrets::Secrets::open_with(
-        &paths,
-        genesys_desk::config::secrets::SecretStoreChoice::File,
-    )
-    .unwrap();
-    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
-    let mut draft = defaults::emulator_account_draft();
-    draft.host = emulator.url();
-    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft).unwrap();
-    drop(store);
-    let picture = home.path().join("broken-box.png");
+    let setup = engine_support::emulator_and_home().await;
+    let picture = setup.home.path().join("broken-box.png");
     std::fs::write(&picture, include_bytes!("../assets/emulator/agent.png")).unwrap();
 
-    let config = EngineConfig {
-        paths: paths.clone(),
-        listener_addr: "127.0.0.1:0".parse().unwrap(),
-        emulator: None,
-        client_options: ClientOptions::default(),
-        in_memory_history: true,
-    };
-    let (handle, rx, task) = engine::spawn(&tokio::runtime::Handle::current(), config, Arc::new(|| {}));
+    let (handle, rx, task) =
+        engine::spawn(&tokio::runtime::Handle::current(), setup.engine_config(true), Arc::new(|| {}));
     let mut events = Events { rx, seen: Vec::new() };
     let Event::ListenerStarted { addr, .. } =
         events.wait("the listener", |e| matches!(e, Event::ListenerStarted { .. })).await
     else {
         unreachable!()
     };
-    emulator.update_config(|c| c.webhook_url = Some(format!("http://{addr}/hooks/Emulator")));
+    setup.deliver_to(addr);
 
     handle.send(Command::SendImage {
         env: Environment::Development,
@@ -310,5 +248,4 @@ async fn a_customer_image_is_served_by_the_listener_and_the_agent_image_is_downl
 
     handle.send(Command::Shutdown);
     tokio::time::timeout(Duration::from_secs(10), task).await.unwrap().unwrap();
-    emulator.shutdown().await;
 }

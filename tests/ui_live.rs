@@ -3,6 +3,8 @@
 //! the scripted agent's reply appear in the thread.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod engine_support;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -12,11 +14,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::App;
 use genesys_desk::app::state::{AppState, ServiceStatus, View};
-use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
-use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
-use genesys_desk::emulator::{Emulator, EmulatorConfig};
-use genesys_desk::engine::{self, EngineConfig};
-use genesys_desk::genesys::ClientOptions;
+use genesys_desk::engine;
 use genesys_desk::ui::FixedDialogs;
 
 /// Runs frames until `done` holds (the engine works on its own threads).
@@ -39,33 +37,8 @@ fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
 #[test]
 fn verify_passes_and_a_test_chat_gets_the_agent_reply() {
     let runtime = genesys_desk::runtime::build().unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let paths = Paths::under(home.path());
-    let emulator = runtime
-        .block_on(Emulator::start(
-            "127.0.0.1:0".parse().unwrap(),
-            EmulatorConfig {
-                webhook_url: None,
-                agent_typing_delay: Duration::from_millis(50),
-                agent_reply_delay: Duration::from_millis(50),
-                ..EmulatorConfig::default()
-            },
-        ))
-        .unwrap();
-    let secrets = Secrets::open_with(&paths, SecretStoreChoice::File).unwrap();
-    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
-    let mut draft = defaults::emulator_account_draft();
-    draft.host = emulator.url();
-    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft).unwrap();
-    drop(store);
-
-    let config = EngineConfig {
-        paths,
-        listener_addr: "127.0.0.1:0".parse().unwrap(),
-        emulator: None,
-        client_options: ClientOptions::default(),
-        in_memory_history: true,
-    };
+    let setup = runtime.block_on(engine_support::emulator_and_home());
+    let config = setup.engine_config(true);
     let (engine, events, task) = engine::spawn(runtime.handle(), config, Arc::new(|| {}));
     let sent = Rc::new(RefCell::new(0usize));
     let counter = sent.clone();
@@ -82,7 +55,7 @@ fn verify_passes_and_a_test_chat_gets_the_agent_reply() {
     // The engine loads the accounts and starts the listener; point the emulator at it.
     run_until(&mut harness, "the listener", |h| matches!(h.state().state.listener, ServiceStatus::Running { .. }));
     let ServiceStatus::Running { addr, .. } = harness.state().state.listener.clone() else { unreachable!() };
-    emulator.update_config(|c| c.webhook_url = Some(format!("http://{addr}/hooks/Emulator")));
+    setup.deliver_to(addr);
     run_until(&mut harness, "the Emulator account", |h| {
         h.state().state.selected_account.as_deref() == Some("Emulator")
     });
@@ -107,6 +80,5 @@ fn verify_passes_and_a_test_chat_gets_the_agent_reply() {
     drop(harness);
     runtime.block_on(async {
         let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-        emulator.shutdown().await;
     });
 }
