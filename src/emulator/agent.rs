@@ -120,8 +120,9 @@ pub fn typing_payload(state: &EmulatorState, customer_id: &str) -> Value {
     })
 }
 
-/// Outbound agent text (shape of samples/outbound-text.json).
-pub fn text_payload(state: &EmulatorState, customer_id: &str, conversation_id: &str, text: &str) -> Value {
+/// An outbound agent message of `type` Text without content yet (the shape
+/// shared by samples/outbound-text.json and outbound-image.json).
+fn agent_message(state: &EmulatorState, customer_id: &str, conversation_id: &str) -> Value {
     let id = new_id();
     json!({
         "id": id,
@@ -138,45 +139,35 @@ pub fn text_payload(state: &EmulatorState, customer_id: &str, conversation_id: &
         "direction": "Outbound",
         "originatingEntity": "Human",
         "type": "Text",
-        "text": text,
-        "content": [],
-        "reasons": [],
-        "relatedMessages": [],
     })
+}
+
+/// Outbound agent text (shape of samples/outbound-text.json).
+pub fn text_payload(state: &EmulatorState, customer_id: &str, conversation_id: &str, text: &str) -> Value {
+    let mut message = agent_message(state, customer_id, conversation_id);
+    message["text"] = json!(text);
+    message["content"] = json!([]);
+    message["reasons"] = json!([]);
+    message["relatedMessages"] = json!([]);
+    message
 }
 
 /// Outbound agent image (shape of samples/outbound-image.json); the URL is
 /// the emulator's own download endpoint.
 pub fn image_payload(state: &EmulatorState, customer_id: &str, conversation_id: &str) -> Value {
-    let id = new_id();
-    let download = new_id();
-    json!({
-        "id": id,
-        "channel": {
-            "id": state.config().integration_id,
-            "messageId": id,
-            "platform": "Open",
-            "type": "Private",
-            "to": customer_party(customer_id),
-            "from": from_party(state),
-            "time": now_iso(),
-        },
-        "conversationId": conversation_id,
-        "direction": "Outbound",
-        "originatingEntity": "Human",
-        "type": "Text",
-        "content": [{
-            "contentType": "Attachment",
-            "attachment": {
-                "id": Uuid::new_v4().to_string(),
-                "mediaType": "Image",
-                "url": format!("{}/api/v2/downloads/{download}", state.base_url()),
-                "mime": "image/png",
-                "filename": "agent.png",
-                "contentSizeBytes": super::AGENT_IMAGE.len(),
-            }
-        }],
-    })
+    let mut message = agent_message(state, customer_id, conversation_id);
+    message["content"] = json!([{
+        "contentType": "Attachment",
+        "attachment": {
+            "id": Uuid::new_v4().to_string(),
+            "mediaType": "Image",
+            "url": format!("{}/api/v2/downloads/{}", state.base_url(), new_id()),
+            "mime": "image/png",
+            "filename": "agent.png",
+            "contentSizeBytes": super::AGENT_IMAGE.len(),
+        }
+    }]);
+    message
 }
 
 /// Posts one payload to the current webhook URL with Genesys' retry rules
