@@ -249,3 +249,39 @@ async fn a_customer_image_is_served_by_the_listener_and_the_agent_image_is_downl
     handle.send(Command::Shutdown);
     tokio::time::timeout(Duration::from_secs(10), task).await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_accounts_file_is_kept_aside_and_the_app_starts_fresh() {
+    let home = tempfile::tempdir().unwrap();
+    let paths = genesys_desk::config::Paths::under(home.path());
+    std::fs::create_dir_all(&paths.config_dir).unwrap();
+    std::fs::write(paths.accounts_file(), b"{ \"version\": 1, \"accounts\": [ truncated").unwrap();
+    let config = engine::EngineConfig {
+        paths: paths.clone(),
+        listener_addr: "127.0.0.1:0".parse().unwrap(),
+        emulator: None,
+        client_options: genesys_desk::genesys::ClientOptions::default(),
+        in_memory_history: true,
+    };
+    let (handle, rx, task) = engine::spawn(&tokio::runtime::Handle::current(), config, Arc::new(|| {}));
+    let mut events = Events { rx, seen: Vec::new() };
+    let Event::Toast { text, .. } = events.wait("the toast", |e| matches!(e, Event::Toast { .. })).await else {
+        unreachable!()
+    };
+    assert!(text.contains("accounts.json") && text.contains("kept as"), "{text}");
+    let Event::AccountsLoaded { accounts, .. } =
+        events.wait("accounts", |e| matches!(e, Event::AccountsLoaded { .. })).await
+    else {
+        unreachable!()
+    };
+    assert_eq!(accounts[&Environment::Development][0].name, defaults::EMULATOR_ACCOUNT);
+    let kept: Vec<_> = std::fs::read_dir(&paths.config_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("corrupt"))
+        .map(|e| std::fs::read(e.path()).unwrap())
+        .collect();
+    assert!(!kept.is_empty() && kept.iter().all(|b| b.ends_with(b"truncated")), "the broken bytes are kept");
+    handle.send(Command::Shutdown);
+    tokio::time::timeout(Duration::from_secs(10), task).await.unwrap().unwrap();
+}

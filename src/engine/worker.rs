@@ -134,6 +134,23 @@ impl Engine {
     async fn start(&mut self) {
         match AccountStore::open(&self.config.paths) {
             Ok(store) => self.store = Some(store),
+            // The window has no other way out of a broken file: keep it aside
+            // (never overwritten) and start from the first-run workspace.
+            Err(StoreError::Corrupt { file, backup, message }) => {
+                match AccountStore::reset_corrupt(&self.config.paths) {
+                    Ok(store) => self.store = Some(store),
+                    Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
+                }
+                self.shared.toast(
+                    ToastLevel::Error,
+                    format!(
+                        "The accounts file {} could not be read ({message}). It is kept as {}; genesys-desk \
+                         started a fresh workspace with the Emulator account. Re-add your accounts or repair the backup.",
+                        file.display(),
+                        backup.display()
+                    ),
+                );
+            }
             Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
         }
         self.emit_accounts();
