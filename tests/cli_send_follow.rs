@@ -46,6 +46,18 @@ impl Drop for Emulator {
     }
 }
 
+/// The child's stdout, line by line, read on a thread (waits use `recv_timeout`).
+fn stdout_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
 fn start_emulator(home: &Path, webhook: &str) -> Emulator {
     let mut child = command(home)
         .args(["emulator", "--bind", "127.0.0.1:0", "--webhook", webhook])
@@ -53,14 +65,8 @@ fn start_emulator(home: &Path, webhook: &str) -> Emulator {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = mpsc::channel();
     // Keeps draining the emulator's request log so it never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = stdout_lines(&mut child);
     let first = rx.recv_timeout(Duration::from_secs(20)).expect("the emulator's first line");
     let url = first.strip_prefix("emulator listening on ").unwrap_or_else(|| panic!("first line: {first:?}"));
     Emulator { url: url.to_string(), child }
@@ -242,13 +248,7 @@ fn ctrl_c_stops_following_cleanly() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = stdout_lines(&mut child);
     let mut seen = Vec::new();
     while !seen.iter().any(|l: &String| l.starts_with("conversation id: ")) {
         seen.push(rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("no send line: {seen:?}")));

@@ -92,15 +92,22 @@ pub struct ValidMessage {
     pub first_in_conversation: bool,
 }
 
-/// `OpenInboundNormalizedMessage`.
-pub fn inbound_message(body: &Value) -> Check<ValidMessage> {
-    let root = object(body, "body")?;
+/// `channel` with the customer in `from` and a `time`, as both the message
+/// and the event bodies have it; returns it, its path and the customer id.
+fn customer_channel(root: &serde_json::Map<String, Value>) -> Check<(&serde_json::Map<String, Value>, String, String)> {
     let (channel, cp) = required(root, "", "channel")?;
     let channel = object(channel, &cp)?;
     let (from, fp) = required(channel, &cp, "from")?;
     let customer_id = party(from, &fp, true)?;
     let (time, tp) = required(channel, &cp, "time")?;
     timestamp(time, &tp)?;
+    Ok((channel, cp, customer_id))
+}
+
+/// `OpenInboundNormalizedMessage`.
+pub fn inbound_message(body: &Value) -> Check<ValidMessage> {
+    let root = object(body, "body")?;
+    let (channel, cp, customer_id) = customer_channel(root)?;
     if let Some((id, p)) = get(channel, &cp, "messageId") {
         non_empty(id, &p)?;
     }
@@ -146,19 +153,14 @@ pub fn inbound_message(body: &Value) -> Check<ValidMessage> {
     if text.as_deref().is_none_or(|t| t.trim().is_empty()) && !has_content {
         return Err(bad("text", "a message needs a text or at least one content item"));
     }
-    let nickname = from.get("nickname").and_then(Value::as_str).map(str::to_string);
+    let nickname = channel["from"].get("nickname").and_then(Value::as_str).map(str::to_string);
     Ok(ValidMessage { customer_id, nickname, text, has_image, first_in_conversation: false })
 }
 
 /// `OpenInboundNormalizedEvent`: typing only.
 pub fn inbound_event(body: &Value) -> Check<String> {
     let root = object(body, "body")?;
-    let (channel, cp) = required(root, "", "channel")?;
-    let channel = object(channel, &cp)?;
-    let (from, fp) = required(channel, &cp, "from")?;
-    let customer_id = party(from, &fp, true)?;
-    let (time, tp) = required(channel, &cp, "time")?;
-    timestamp(time, &tp)?;
+    let (_, _, customer_id) = customer_channel(root)?;
     let (events, ep) = required(root, "", "events")?;
     let events = events.as_array().ok_or_else(|| bad(&ep, "must be an array"))?;
     if events.is_empty() {

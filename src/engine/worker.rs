@@ -252,14 +252,19 @@ impl Engine {
         if let Some(client) = self.clients.get(&key) {
             return Ok((account, client.clone()));
         }
-        let sink_tx = self.traffic_tx.clone();
-        let sink: crate::model::traffic::TrafficSink = Arc::new(move |entry| {
-            let _ = sink_tx.send(entry);
-        });
-        let client =
-            Client::new(&account, self.config.client_options.clone(), Some(sink)).map_err(|e| e.user_message())?;
+        let client = Client::new(&account, self.config.client_options.clone(), Some(self.traffic_sink()))
+            .map_err(|e| e.user_message())?;
         self.clients.insert(key, client.clone());
         Ok((account, client))
+    }
+
+    /// Where clients and verify runs report their requests: into the loop,
+    /// which stores them and shows them in Traffic.
+    fn traffic_sink(&self) -> crate::model::traffic::TrafficSink {
+        let tx = self.traffic_tx.clone();
+        Arc::new(move |entry| {
+            let _ = tx.send(entry);
+        })
     }
 
     /// The client of a webhook's account, whichever environment stores it
@@ -361,10 +366,7 @@ impl Engine {
                 };
                 let shared = self.shared.clone();
                 let options = self.config.client_options.clone();
-                let sink_tx = self.traffic_tx.clone();
-                let sink: crate::model::traffic::TrafficSink = Arc::new(move |entry| {
-                    let _ = sink_tx.send(entry);
-                });
+                let sink = self.traffic_sink();
                 shared.events.send(Event::VerifyStarted { request, account: account.name.clone() });
                 tokio::spawn(async move {
                     let events = shared.events.clone();
