@@ -59,8 +59,14 @@ fn stdout_lines(child: &mut Child) -> mpsc::Receiver<String> {
 }
 
 fn start_emulator(home: &Path, webhook: &str) -> Emulator {
+    start_emulator_with(home, webhook, &[]).0
+}
+
+/// An emulator child with extra arguments, and its stdout (the request log) after the first line.
+fn start_emulator_with(home: &Path, webhook: &str, extra: &[&str]) -> (Emulator, mpsc::Receiver<String>) {
     let mut child = command(home)
         .args(["emulator", "--bind", "127.0.0.1:0", "--webhook", webhook])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -69,7 +75,7 @@ fn start_emulator(home: &Path, webhook: &str) -> Emulator {
     let rx = stdout_lines(&mut child);
     let first = rx.recv_timeout(Duration::from_secs(20)).expect("the emulator's first line");
     let url = first.strip_prefix("emulator listening on ").unwrap_or_else(|| panic!("first line: {first:?}"));
-    Emulator { url: url.to_string(), child }
+    (Emulator { url: url.to_string(), child }, rx)
 }
 
 fn free_port() -> u16 {
@@ -270,4 +276,24 @@ fn ctrl_c_stops_following_cleanly() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("stopped before an agent reply arrived"), "{stderr}");
+}
+
+#[test]
+fn follow_names_a_withheld_permission_and_makes_no_more_channels() {
+    let home = tempfile::tempdir().unwrap();
+    let webhook = format!("http://127.0.0.1:{}/hooks/Emulator", free_port());
+    let (emulator, log) = start_emulator_with(home.path(), &webhook, &["--withhold-detail-permission"]);
+    let output = send(home.path(), &emulator.url, "127.0.0.1:0", &["--text", "hi", "--timeout", "4"]);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("analytics:conversationDetail:view"), "the permission is named:\n{stderr}");
+    assert!(!stderr.contains("Permission  missing"), "{stderr}");
+    drop(emulator);
+    let requests: Vec<String> = log.iter().collect();
+    let channels = requests.iter().filter(|l| l.starts_with("POST /api/v2/notifications/channels ")).count();
+    assert_eq!(channels, 1, "one channel for the whole run:\n{}", requests.join("\n"));
+    assert!(
+        requests.iter().any(|l| l.contains("/subscriptions?ignoreErrors=true -> 200")),
+        "subscribed with ignoreErrors:\n{}",
+        requests.join("\n")
+    );
 }

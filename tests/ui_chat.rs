@@ -170,3 +170,40 @@ fn attach_image_sends_the_picked_file_for_the_open_thread() {
         other => panic!("expected one SendImage, got {other:?}"),
     }
 }
+
+fn open_thread_with(message: ChatMessage) -> ui_support::Ui<'static> {
+    let mut ui = ui_support::app_on(View::Chats);
+    let key = (message.account.clone(), message.customer_id.clone());
+    ui.feed(Event::ChatMessageAdded(message));
+    ui.harness.state_mut().state.select_thread(Some(key));
+    ui.settle();
+    ui
+}
+
+#[test]
+fn a_delivered_agent_message_offers_no_mark_failed() {
+    let delivered = ChatMessage { status: DeliveryStatus::Delivered, ..agent_reply("Your refund is on its way") };
+    let ui = open_thread_with(delivered);
+    ui.harness.get_by_label("Your refund is on its way");
+    assert!(ui.harness.query_by_label("Mark failed").is_none(), "a Delivered receipt is final");
+}
+
+#[test]
+fn the_chat_header_names_a_missing_presence_permission() {
+    let mut ui = open_thread_with(agent_reply("Hello"));
+    ui.feed(Event::PresenceUnavailable {
+        account: "emulator".into(),
+        message: "the OAuth client lacks the permission analytics:conversationDetail:view".into(),
+    });
+    ui.harness.get_by_label_contains("analytics:conversationDetail:view");
+}
+
+#[test]
+fn new_conversation_opens_the_form_with_a_fresh_customer_id() {
+    let mut ui = open_thread_with(ChatMessage { customer_id: "jane@example.com".into(), ..agent_reply("Bye now") });
+    ui.harness.get_by_label("New conversation").click();
+    ui.settle();
+    assert_eq!(ui.state().selected_thread, None);
+    assert_eq!(ui.state().chat_form.ticket.email, "jane+2@example.com");
+    ui.harness.get_by_label("Start chat");
+}

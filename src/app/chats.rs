@@ -96,9 +96,41 @@ impl ChatThread {
 #[derive(Debug, Clone, Default)]
 pub struct Chats {
     pub threads: BTreeMap<ThreadKey, ChatThread>,
+    /// Why agent presence cannot be shown for an account (lower-cased name):
+    /// the notification topics were refused (a missing permission).
+    presence_problems: BTreeMap<String, String>,
 }
 
 impl Chats {
+    /// Records why presence is unavailable for `account` (the latest reason wins).
+    pub fn set_presence_problem(&mut self, account: &str, message: String) {
+        self.presence_problems.insert(account.to_lowercase(), message);
+    }
+
+    /// A customer id for a new conversation of the customer `customer_id`:
+    /// Genesys continues a conversation for the same id within the threading
+    /// timeline, so a new conversation needs a new id. Emails get a plus tag
+    /// (`jane+2@example.com`, still the same mailbox), other ids a `-2` suffix;
+    /// the first number no thread of `account` uses.
+    pub fn fresh_customer_id(&self, account: &str, customer_id: &str) -> String {
+        let (stem, domain) = match customer_id.split_once('@') {
+            Some((local, domain)) => (local.split_once('+').map_or(local, |(base, _)| base), Some(domain)),
+            None => (customer_id, None),
+        };
+        (2u32..)
+            .map(|n| match domain {
+                Some(domain) => format!("{stem}+{n}@{domain}"),
+                None => format!("{stem}-{n}"),
+            })
+            .find(|id| !self.threads.contains_key(&(account.to_string(), id.clone())))
+            .unwrap_or_else(|| customer_id.to_string())
+    }
+
+    /// Why presence is unavailable for `account`, if it is.
+    pub fn presence_problem(&self, account: &str) -> Option<&str> {
+        self.presence_problems.get(&account.to_lowercase()).map(String::as_str)
+    }
+
     /// A new message (or one we already have: then it replaces it).
     pub fn add(&mut self, msg: ChatMessage, now: Instant) {
         let thread = self.threads.entry((msg.account.clone(), msg.customer_id.clone())).or_default();
@@ -201,5 +233,16 @@ mod tests {
         chats.typing(key.clone(), t0);
         chats.add(msg(Sender::Agent, "hi", datetime!(2026-01-01 10:00:03 UTC)), t0);
         assert!(!chats.thread(&key).unwrap().agent_typing(t0));
+    }
+
+    #[test]
+    fn a_new_conversation_gets_the_first_unused_customer_id() {
+        let mut chats = Chats::default();
+        chats.ensure(("Emulator".into(), "jane@example.com".into()));
+        assert_eq!(chats.fresh_customer_id("Emulator", "jane@example.com"), "jane+2@example.com");
+        chats.ensure(("Emulator".into(), "jane+2@example.com".into()));
+        assert_eq!(chats.fresh_customer_id("Emulator", "jane+2@example.com"), "jane+3@example.com");
+        assert_eq!(chats.fresh_customer_id("Other", "jane@example.com"), "jane+2@example.com");
+        assert_eq!(chats.fresh_customer_id("Emulator", "customer-7"), "customer-7-2");
     }
 }

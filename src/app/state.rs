@@ -402,6 +402,7 @@ impl AppState {
             }
             Event::ChatMessageUpdated(msg) => self.chats.update(msg, now),
             Event::AgentTyping { account, customer_id } => self.chats.typing((account, customer_id), now),
+            Event::PresenceUnavailable { account, message } => self.chats.set_presence_problem(&account, message),
             Event::HistoryLoaded { messages, traffic } => {
                 for msg in messages {
                     self.chats.add(msg, now);
@@ -636,6 +637,15 @@ impl AppState {
             self.chat_shown = CHAT_PAGE;
             self.failing_receipt = None;
         }
+    }
+
+    /// Opens the start form for a new conversation with the customer of
+    /// `key`: same details, a fresh customer id (see `Chats::fresh_customer_id`).
+    pub fn start_new_conversation(&mut self, key: &ThreadKey) {
+        self.chat_form.ticket.email = self.chats.fresh_customer_id(&key.0, &key.1);
+        self.chat_form.submitted = false;
+        self.chat_form.server_error = None;
+        self.select_thread(None);
     }
 
     /// Sends the composed text to the open thread.

@@ -26,6 +26,10 @@ pub struct EmulatorArgs {
     /// Where the scripted agent posts (default http://127.0.0.1:8787/hooks/Emulator).
     #[arg(long)]
     pub webhook: Option<String>,
+    /// Refuse conversation detail-event topics for a missing permission, as an
+    /// org whose OAuth client lacks it does (tests the missing-permission path).
+    #[arg(long = "withhold-detail-permission")]
+    pub withhold_detail_permission: bool,
 }
 
 /// The emulator configuration the arguments and environment ask for.
@@ -48,6 +52,10 @@ pub fn config_from(args: &EmulatorArgs) -> Result<EmulatorConfig, CliError> {
                 )));
             }
         }
+    }
+    if args.withhold_detail_permission {
+        config.notifications_missing_permissions =
+            vec![crate::emulator::notifications::DETAIL_EVENTS_PERMISSION.into()];
     }
     if let Ok(secret) = std::env::var(CLIENT_SECRET_ENV)
         && !secret.trim().is_empty()

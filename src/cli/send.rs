@@ -526,10 +526,12 @@ impl Follow {
                 if progress.conversation_id.as_deref() != Some(p.conversation_id.as_str()) {
                     return;
                 }
-                let mut entry = TrafficEntry::new(Direction::Socket, &account.name, "WS", &p.topic);
-                entry.at = p.at;
-                entry.response_body = p.raw.clone();
-                store_one(writer, entry).await;
+                if !p.from_snapshot {
+                    let mut entry = TrafficEntry::new(Direction::Socket, &account.name, "WS", &p.topic);
+                    entry.at = p.at;
+                    entry.response_body = p.raw.clone();
+                    store_one(writer, entry).await;
+                }
                 let text = p.kind.describe(None);
                 if self.json {
                     out(&json!({
@@ -556,7 +558,7 @@ impl Follow {
                     reported.push(message);
                 }
             }
-            NotifierEvent::Disconnected { error, .. } => {
+            NotifierEvent::SubscribeFailed { error, .. } | NotifierEvent::Disconnected { error, .. } => {
                 if !reported.contains(&error) {
                     eprintln!(
                         "warning: notifications (agent joined/left/wrap-up): {error}; retrying. Agent replies \

@@ -313,6 +313,12 @@ pub enum Event {
         account: String,
         customer_id: String,
     },
+    /// Agent joined/left/wrap-up cannot be shown for this account; `message`
+    /// names the missing permission and the fix.
+    PresenceUnavailable {
+        account: String,
+        message: String,
+    },
     /// History from SQLite at start-up (oldest first or any order: the state sorts).
     HistoryLoaded {
         messages: Vec<ChatMessage>,

@@ -64,13 +64,16 @@ impl Presence {
                     .get(&presence.conversation_id)
                     .map(|(_, c)| c.clone())
                     .unwrap_or_else(|| presence.conversation_id.clone());
-                let mut entry = TrafficEntry::new(Direction::Socket, account, "WS", &presence.topic);
-                entry.response_body = presence.raw.clone();
-                match shared.writer.insert_traffic(entry.clone()).await {
-                    Ok(id) => entry.id = Some(id),
-                    Err(e) => tracing::warn!("socket event not stored: {e}"),
+                // A snapshot's GET is already in the traffic as the API call it was.
+                if !presence.from_snapshot {
+                    let mut entry = TrafficEntry::new(Direction::Socket, account, "WS", &presence.topic);
+                    entry.response_body = presence.raw.clone();
+                    match shared.writer.insert_traffic(entry.clone()).await {
+                        Ok(id) => entry.id = Some(id),
+                        Err(e) => tracing::warn!("socket event not stored: {e}"),
+                    }
+                    shared.events.send(Event::TrafficRecorded(entry));
                 }
-                shared.events.send(Event::TrafficRecorded(entry));
                 let message = ChatMessage {
                     id: None,
                     account: account.to_string(),
@@ -93,8 +96,11 @@ impl Presence {
                     && !session.rejection_reported
                 {
                     session.rejection_reported = true;
-                    shared.toast(ToastLevel::Warning, format!("{account}: {message}"));
+                    shared.events.send(Event::PresenceUnavailable { account: account.to_string(), message });
                 }
+            }
+            NotifierEvent::SubscribeFailed { error, retry_in } => {
+                tracing::info!("{account}: notification subscription failed ({error}); retry in {retry_in:?}")
             }
             NotifierEvent::WatchFailed { message, .. } => shared.toast(ToastLevel::Warning, message),
             NotifierEvent::Disconnected { error, retry_in } => {

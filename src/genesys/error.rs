@@ -37,7 +37,7 @@ impl Step {
         }
     }
 
-    /// The permission this call needs (API.md §9).
+    /// The permission this call needs (the "Requires ALL permissions" line of the SDK's `*Api.md`).
     pub fn permission(self) -> &'static str {
         match self {
             Step::Token | Step::Notifications | Step::Download => "",
@@ -81,6 +81,10 @@ pub enum Error {
         message: Option<String>,
         correlation_id: Option<String>,
     },
+    /// A 2xx answer whose body says the operation failed (a receipt answered
+    /// `status: Failed`), with Genesys' reasons.
+    #[error("{step:?}: answered {status} ({})", .reasons.join("; "))]
+    Refused { step: Step, status: String, reasons: Vec<String> },
     /// A 2xx answer we could not read.
     #[error("{step:?}: unexpected answer from {url}: {detail}")]
     Decode { step: Step, url: String, detail: String },
@@ -122,6 +126,7 @@ impl Error {
             | Error::Transport { step, .. }
             | Error::OAuth { step, .. }
             | Error::Api { step, .. }
+            | Error::Refused { step, .. }
             | Error::Decode { step, .. } => Some(*step),
             Error::Invalid { .. } => None,
         }
@@ -203,6 +208,10 @@ impl Error {
                 };
                 let c = corr(correlation_id);
                 match (status, step) {
+                    (403, _) if step.permission().is_empty() => format!(
+                        "Genesys refused {step_name} (403 {said}){c}: give the OAuth client (Client ID) a role with the permission named there, under Admin > Integrations > OAuth > Roles",
+                        step_name = step.as_str(),
+                    ),
                     (403, _) => format!(
                         "Permission {} missing ({step_name}: 403 {said}){c}: give the OAuth client (Client ID) a role that has {perm} in Admin > Roles/Permissions, then add the role to the client under Admin > Integrations > OAuth > Roles",
                         step.permission(),
@@ -240,6 +249,10 @@ impl Error {
                     step.as_str(),
                     host_of(url)
                 )
+            }
+            Error::Refused { step, status, reasons } => {
+                let why = if reasons.is_empty() { "no reason given".to_string() } else { reasons.join("; ") };
+                format!("Genesys accepted the {} call but answered {status}: {why}", step.as_str())
             }
             Error::Invalid { message, .. } => message.clone(),
         }
@@ -286,6 +299,8 @@ mod tests {
         assert!(e.user_message().contains("conversation:message:receive"));
         let e = api(Step::Integration, 403);
         assert!(e.user_message().contains("messaging:integration:view"));
+        let m = api(Step::Notifications, 403).user_message();
+        assert!(!m.contains("Permission  missing") && m.contains("Some message"), "{m}");
 
         let e = Error::OAuth {
             step: Step::Token,

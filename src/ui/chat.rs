@@ -186,6 +186,7 @@ fn thread_ui(
     };
     let typing = thread.agent_typing(now);
     let total = thread.messages.len();
+    let mut start_new = false;
     ui.horizontal(|ui| {
         ui.heading(thread.title().unwrap_or(&key.1).to_string());
         ui.weak(format!("{} · customer {}", key.0, key.1));
@@ -198,7 +199,21 @@ fn thread_ui(
             ui.separator();
             ui.label(egui::RichText::new(live.label()).color(color).strong());
         }
+        let new_conversation = ui.button("New conversation").on_hover_text(
+            "Genesys continues this customer's conversation (within the org's threading timeline): \
+             start again with a new customer id",
+        );
+        if new_conversation.clicked() {
+            start_new = true;
+        }
     });
+    if start_new {
+        state.start_new_conversation(key);
+        return;
+    }
+    if let Some(problem) = state.chats.presence_problem(&key.0) {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("Agent joined/left/wrap-up not shown: {problem}"));
+    }
     ui.separator();
 
     let compose_height = 120.0;
@@ -372,9 +387,9 @@ fn receipt_ui(
                 {
                     out = Some((gid.to_string(), ReceiptOutcome::Delivered));
                 }
-                if matches!(msg.status, DeliveryStatus::Received | DeliveryStatus::Delivered)
-                    && ui.small_button("Mark failed").clicked()
-                {
+                // Receipts are final (`isFinalReceipt: true`): once Delivered was
+                // sent, Genesys takes no Failed for the same message.
+                if msg.status == DeliveryStatus::Received && ui.small_button("Mark failed").clicked() {
                     *failing = Some((gid.to_string(), String::new()));
                 }
             });

@@ -207,6 +207,9 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, ent
         if let Some(verdict) = entry.verdict {
             signature_ui(ui, verdict, entry.explanation.as_deref());
         }
+        if let Some(note) = crate::genesys::notifications::rejection_summary(&entry.url, &entry.response_body) {
+            ui.colored_label(warn_color(ui), note);
+        }
         if let Some(id) = &entry.correlation_id {
             ui.label(format!("Correlation id: {id}"));
         }

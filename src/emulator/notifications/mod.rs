@@ -1,0 +1,434 @@
+//! The emulator's Notifications API: channels, subscriptions and a WebSocket
+//! that carries the scripted agent's detail events, with Genesys' rules
+//! (<https://github.com/MyPureCloud/platform-client-sdk-python/blob/master/build/docs/NotificationsApi.md>):
+//!
+//! - Without `ignoreErrors=true`, a subscription request with any topic that
+//!   fails its permission check is answered 403 as a whole and subscribes
+//!   nothing; with it, each topic comes back `Permitted` or `Rejected` with
+//!   its `missingPermissions`.
+//! - 20 channels per client: creating a 21st removes the least recently used
+//!   one, channels without an open socket first.
+//! - Events are sent only to sockets subscribed when they happen: nothing is
+//!   replayed to a late subscriber (it reads the conversation instead, see
+//!   [`conversation`]).
+
+mod conversation;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use conversation::Conversations;
+
+/// Decides whether a request carries a valid bearer token.
+pub type Authorize = Arc<dyn Fn(&HeaderMap) -> bool + Send + Sync>;
+
+/// Channels one OAuth client may hold (the create-channel doc's limit).
+pub const CHANNEL_CAP: usize = 20;
+
+/// The permission the emulator names when it withholds conversation detail
+/// events. Which permission real Genesys requires for these topics is runtime
+/// data (`GET /api/v2/notifications/availabletopics?expand=requiresPermissions`)
+/// that the SDK does not record: this name is an assumption.
+pub const DETAIL_EVENTS_PERMISSION: &str = "analytics:conversationDetail:view";
+
+/// How the emulator's notification service behaves.
+#[derive(Clone)]
+pub struct HubConfig {
+    /// Heartbeat interval on every socket (Genesys: about 30 s).
+    pub heartbeat: Duration,
+    /// When not empty, detail-event topics are refused for these missing permissions.
+    pub missing_permissions: Vec<String>,
+    /// Token check for the REST endpoints (None: accept any request).
+    pub authorize: Option<Authorize>,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self { heartbeat: Duration::from_secs(30), missing_permissions: Vec::new(), authorize: None }
+    }
+}
+
+enum Outgoing {
+    Text(String),
+    Close,
+}
+
+struct HubChannel {
+    topics: BTreeSet<String>,
+    socket: Option<mpsc::UnboundedSender<Outgoing>>,
+    last_used: Instant,
+}
+
+#[derive(Default)]
+struct HubState {
+    channels: HashMap<String, HubChannel>,
+    channels_created: usize,
+    /// Sockets stay open but send nothing (fault: a silently dead connection).
+    muted: bool,
+    conversations: Conversations,
+}
+
+/// Shared by the emulator's routes and its scripted agent.
+#[derive(Clone)]
+pub struct NotificationHub {
+    config: HubConfig,
+    state: Arc<Mutex<HubState>>,
+}
+
+impl NotificationHub {
+    pub fn new(config: HubConfig) -> Self {
+        Self { config, state: Arc::new(Mutex::new(HubState::default())) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HubState> {
+        // A panic while holding the lock cannot leave the maps half-written in a harmful way.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Routes to merge into the emulator's router.
+    pub fn routes(&self) -> Router {
+        Router::new()
+            .route("/api/v2/notifications/channels", post(create_channel))
+            .route(
+                "/api/v2/notifications/channels/{id}/subscriptions",
+                get(list_subscriptions).post(add_subscriptions).put(replace_subscriptions).delete(delete_subscriptions),
+            )
+            .route("/api/v2/conversations/messages/{id}", get(conversation::get_conversation))
+            .route("/channels/{id}", get(open_socket))
+            .with_state(self.clone())
+    }
+
+    /// Sends a detail event of `conversation_id` to every socket subscribed to
+    /// it now, and updates the conversation's participants. Returns how many sockets got it.
+    pub fn publish(&self, conversation_id: &str, suffix: &str, mut body: Value) -> usize {
+        let topic = format!("v2.detail.events.conversation.{conversation_id}.{suffix}");
+        if let Value::Object(map) = &mut body {
+            map.entry("eventTime").or_insert_with(|| json!(now_ms()));
+            map.entry("conversationId").or_insert_with(|| json!(conversation_id));
+            map.entry("mediaType").or_insert_with(|| json!("MESSAGE"));
+            map.entry("messageType").or_insert_with(|| json!("OPEN"));
+        }
+        let mut state = self.lock();
+        state.conversations.apply(conversation_id, suffix, &body);
+        if state.muted {
+            return 0;
+        }
+        let envelope = json!({
+            "topicName": topic,
+            "version": "2",
+            "eventBody": body,
+            "metadata": { "CorrelationId": uuid::Uuid::new_v4().to_string() },
+        })
+        .to_string();
+        state
+            .channels
+            .values()
+            .filter(|c| c.topics.contains(&topic))
+            .filter_map(|c| c.socket.as_ref())
+            .filter(|s| s.send(Outgoing::Text(envelope.clone())).is_ok())
+            .count()
+    }
+
+    /// A conversation with its customer exists from the first inbound message.
+    pub fn open_conversation(&self, conversation_id: &str, customer_id: &str) {
+        self.lock().conversations.open(conversation_id, customer_id);
+    }
+
+    /// Fault injection: the server closes every open socket (the channels stay).
+    pub fn drop_sockets(&self) {
+        let mut state = self.lock();
+        for channel in state.channels.values_mut() {
+            if let Some(socket) = channel.socket.take() {
+                let _ = socket.send(Outgoing::Close);
+            }
+        }
+    }
+
+    /// Fault injection: sends `v2.system.socket_closing` on every socket, as
+    /// Genesys does about a minute before closing it for maintenance.
+    pub fn announce_socket_closing(&self) {
+        let text = json!({ "topicName": "v2.system.socket_closing", "eventBody": { "message": "Socket closing" } });
+        self.send_to_sockets(|| Outgoing::Text(text.to_string()));
+    }
+
+    /// Fault injection: sockets stay open but nothing (not even a heartbeat) is sent.
+    pub fn set_muted(&self, muted: bool) {
+        self.lock().muted = muted;
+    }
+
+    /// Fault injection: the channel is removed (expired or evicted).
+    pub fn remove_channel(&self, channel_id: &str) {
+        if let Some(channel) = self.lock().channels.remove(channel_id)
+            && let Some(socket) = channel.socket
+        {
+            let _ = socket.send(Outgoing::Close);
+        }
+    }
+
+    fn send_to_sockets(&self, message: impl Fn() -> Outgoing) {
+        let mut state = self.lock();
+        for channel in state.channels.values_mut() {
+            if let Some(socket) = &channel.socket
+                && socket.send(message()).is_err()
+            {
+                channel.socket = None;
+            }
+        }
+    }
+
+    /// How many channels have been created so far (tests watch reconnects with it).
+    pub fn channels_created(&self) -> usize {
+        self.lock().channels_created
+    }
+
+    /// Channels that exist now.
+    pub fn channel_ids(&self) -> Vec<String> {
+        self.lock().channels.keys().cloned().collect()
+    }
+
+    /// True while a socket is open on `channel_id`.
+    pub fn has_socket(&self, channel_id: &str) -> bool {
+        self.lock().channels.get(channel_id).is_some_and(|c| c.socket.as_ref().is_some_and(|s| !s.is_closed()))
+    }
+
+    /// Topics of all channels that have an open socket.
+    pub fn live_topics(&self) -> BTreeSet<String> {
+        let state = self.lock();
+        state.channels.values().filter(|c| c.socket.is_some()).flat_map(|c| c.topics.iter().cloned()).collect()
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        self.config.authorize.as_ref().is_none_or(|check| check(headers))
+    }
+
+    fn is_permitted(&self, topic: &str) -> bool {
+        self.config.missing_permissions.is_empty() || !topic.starts_with("v2.detail.events.")
+    }
+
+    fn topic_json(&self, topic: &str) -> Value {
+        if self.is_permitted(topic) {
+            json!({ "id": topic, "state": "Permitted" })
+        } else {
+            json!({ "id": topic, "state": "Rejected", "rejectionReason": "Missing permissions",
+                    "missingPermissions": self.config.missing_permissions })
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A Genesys `ErrorBody`.
+fn error(status: StatusCode, code: &str, message: &str, params: Value) -> Response {
+    let body = json!({
+        "message": message, "code": code, "status": status.as_u16(),
+        "messageParams": params, "contextId": uuid::Uuid::new_v4().to_string(), "details": [], "errors": [],
+    });
+    (status, Json(body)).into_response()
+}
+
+fn unauthorized() -> Response {
+    error(StatusCode::UNAUTHORIZED, "bad.credentials", "Invalid login credentials.", json!({}))
+}
+
+fn channel_not_found(id: &str) -> Response {
+    error(StatusCode::NOT_FOUND, "not.found", &format!("Channel {id} does not exist or expired"), json!({}))
+}
+
+async fn create_channel(State(hub): State<NotificationHub>, headers: HeaderMap) -> Response {
+    if !hub.authorized(&headers) {
+        return unauthorized();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_string();
+    let id = format!("streaming-0-{}", uuid::Uuid::new_v4().simple());
+    let expires = OffsetDateTime::now_utc() + time::Duration::hours(24);
+    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    {
+        let mut state = hub.lock();
+        // The emulator has one OAuth client, so all its channels count against one cap.
+        while state.channels.len() >= CHANNEL_CAP {
+            let oldest =
+                state.channels.iter().min_by_key(|(_, c)| (c.socket.is_some(), c.last_used)).map(|(id, _)| id.clone());
+            let Some(oldest) = oldest else { break };
+            if let Some(socket) = state.channels.remove(&oldest).and_then(|c| c.socket) {
+                let _ = socket.send(Outgoing::Close);
+            }
+        }
+        let channel = HubChannel { topics: BTreeSet::new(), socket: None, last_used: Instant::now() };
+        state.channels.insert(id.clone(), channel);
+        state.channels_created += 1;
+    }
+    Json(json!({ "id": id, "connectUri": format!("ws://{host}/channels/{id}"), "expires": expires })).into_response()
+}
+
+#[derive(Deserialize)]
+struct TopicRef {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct SubscribeQuery {
+    #[serde(default, rename = "ignoreErrors")]
+    ignore_errors: Option<String>,
+}
+
+fn topics_of(body: &[u8]) -> Result<Vec<String>, String> {
+    serde_json::from_slice::<Vec<TopicRef>>(body)
+        .map(|v| v.into_iter().map(|t| t.id).collect())
+        .map_err(|e| format!("The request body must be a JSON array of {{\"id\": topic}}: {e}"))
+}
+
+async fn change_subscriptions(
+    hub: NotificationHub,
+    headers: HeaderMap,
+    id: String,
+    query: SubscribeQuery,
+    body: &[u8],
+    replace: bool,
+) -> Response {
+    if !hub.authorized(&headers) {
+        return unauthorized();
+    }
+    let topics = match topics_of(body) {
+        Ok(t) => t,
+        Err(message) => return error(StatusCode::BAD_REQUEST, "bad.request", &message, json!({})),
+    };
+    let ignore_errors = query.ignore_errors.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if !ignore_errors && let Some(refused) = topics.iter().find(|t| !hub.is_permitted(t)) {
+        let permissions = hub.config.missing_permissions.join(", ");
+        let message = format!("You are missing the following permission(s) to subscribe to {refused}: {permissions}");
+        return error(StatusCode::FORBIDDEN, "missing.permissions", &message, json!({ "permissions": permissions }));
+    }
+    let answer: Vec<Value> = topics.iter().map(|t| hub.topic_json(t)).collect();
+    let mut state = hub.lock();
+    let Some(channel) = state.channels.get_mut(&id) else {
+        return channel_not_found(&id);
+    };
+    if replace {
+        channel.topics.clear();
+    }
+    channel.topics.extend(topics.into_iter().filter(|t| hub.is_permitted(t)));
+    channel.last_used = Instant::now();
+    Json(json!({ "entities": answer })).into_response()
+}
+
+async fn add_subscriptions(
+    State(hub): State<NotificationHub>,
+    Path(id): Path<String>,
+    Query(query): Query<SubscribeQuery>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    change_subscriptions(hub, headers, id, query, &body, false).await
+}
+
+async fn replace_subscriptions(
+    State(hub): State<NotificationHub>,
+    Path(id): Path<String>,
+    Query(query): Query<SubscribeQuery>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    change_subscriptions(hub, headers, id, query, &body, true).await
+}
+
+async fn list_subscriptions(
+    State(hub): State<NotificationHub>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !hub.authorized(&headers) {
+        return unauthorized();
+    }
+    let Some(topics) = hub.lock().channels.get(&id).map(|c| c.topics.iter().cloned().collect::<Vec<_>>()) else {
+        return channel_not_found(&id);
+    };
+    let entities: Vec<Value> = topics.iter().map(|t| hub.topic_json(t)).collect();
+    Json(json!({ "entities": entities })).into_response()
+}
+
+async fn delete_subscriptions(
+    State(hub): State<NotificationHub>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !hub.authorized(&headers) {
+        return unauthorized();
+    }
+    match hub.lock().channels.get_mut(&id) {
+        Some(channel) => channel.topics.clear(),
+        None => return channel_not_found(&id),
+    }
+    // Whether Genesys answers 200 or 204 here is not documented; no body either way.
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn open_socket(
+    State(hub): State<NotificationHub>,
+    Path(id): Path<String>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let (tx, rx) = mpsc::unbounded_channel();
+    {
+        let mut state = hub.lock();
+        let Some(channel) = state.channels.get_mut(&id) else {
+            return channel_not_found(&id);
+        };
+        channel.last_used = Instant::now();
+        if let Some(old) = channel.socket.replace(tx) {
+            let _ = old.send(Outgoing::Close);
+        }
+    }
+    let heartbeat = hub.config.heartbeat;
+    upgrade.on_upgrade(move |socket| serve_socket(hub, socket, rx, heartbeat))
+}
+
+async fn serve_socket(
+    hub: NotificationHub,
+    mut socket: WebSocket,
+    mut rx: mpsc::UnboundedReceiver<Outgoing>,
+    heartbeat: Duration,
+) {
+    let beat =
+        json!({ "topicName": "channel.metadata", "eventBody": { "message": "WebSocket Heartbeat" } }).to_string();
+    let mut ticker = tokio::time::interval(heartbeat);
+    ticker.tick().await;
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(Outgoing::Text(text)) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Outgoing::Close) | None => {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+            },
+            _ = ticker.tick() => {
+                let muted = hub.lock().muted;
+                if !muted && socket.send(Message::Text(beat.clone().into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
