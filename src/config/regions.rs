@@ -142,6 +142,18 @@ impl Host {
         }
     }
 
+    /// The origins (`scheme://host[:port]`) the account's OAuth token may be
+    /// sent to: `api.<domain>` and `api-downloads.<domain>` of a region (where
+    /// Genesys serves attachment downloads), or the custom host itself.
+    pub fn token_origins(&self) -> Vec<String> {
+        match self {
+            Host::Region(r) => vec![format!("https://api.{}", r.domain), format!("https://api-downloads.{}", r.domain)],
+            Host::Custom(url) => {
+                vec![url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_else(|_| url.clone())]
+            }
+        }
+    }
+
     /// The region, when this is not a custom host.
     pub fn region(&self) -> Option<&'static Region> {
         match self {

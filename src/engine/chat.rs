@@ -215,10 +215,10 @@ pub(super) async fn send_receipt(
 
 /// After an agent message: download its images for inline display, then send
 /// the Delivered receipt when auto-receipts are on.
-pub(super) async fn after_agent_message(shared: Shared, client: Client, mut message: ChatMessage) {
+pub(super) async fn after_agent_message(shared: Shared, client: Client, mut message: ChatMessage, verified: bool) {
     let mut changed = false;
     for attachment in message.attachments.iter_mut().filter(|a| a.local_path.is_none()) {
-        match client.download(&attachment.url, MAX_DOWNLOAD_BYTES).await {
+        match client.download(&attachment.url, MAX_DOWNLOAD_BYTES, verified).await {
             Ok(bytes) => {
                 let name = attachment.filename.clone().unwrap_or_else(|| "attachment".into());
                 let safe: String =

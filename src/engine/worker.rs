@@ -305,8 +305,11 @@ impl Engine {
             return;
         }
         self.shared.events.send(Event::ChatMessageAdded(message.clone()));
+        // Only a delivery whose signature was verified may lead the token to a download URL.
+        let verified =
+            delivery.traffic.verdict == Some(crate::model::SignatureVerdict::Valid) && !delivery.accepted_unsigned;
         if let Some((_, client)) = self.client_by_name(&delivery.account) {
-            tokio::spawn(chat::after_agent_message(self.shared.clone(), client, message));
+            tokio::spawn(chat::after_agent_message(self.shared.clone(), client, message, verified));
         }
     }
 

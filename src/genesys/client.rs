@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::customer::Customer;
 use super::error::{Error, Step};
 use super::types::{
-    AttachmentBody, ChannelMetadata, ContentItem, EventItem, InboundChannel, InboundEventBody, InboundMessageBody,
+    AttachmentBody, ChannelMetadata, EventItem, InboundChannel, InboundContent, InboundEventBody, InboundMessageBody,
     InboundReceiptBody, Integration, IntegrationListing, NormalizedMessage, OAuthErrorBody, Party, Reason,
     ReceiptChannel, TokenResponse, now_iso,
 };
@@ -56,7 +56,7 @@ impl Default for ClientOptions {
     }
 }
 
-/// An image (or other file) the customer sends, by public URL (API.md §4.2).
+/// An image (or other file) the customer sends, by public URL (`OpenContentAttachment`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
     pub url: String,
@@ -132,7 +132,7 @@ pub struct SentMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReceiptStatus {
     Delivered,
-    /// `code` from API.md §4.4 (e.g. `GeneralError`), and a free message.
+    /// A `ConversationReason` code (e.g. `GeneralError`), and a free message.
     Failed {
         code: String,
         message: String,
@@ -166,6 +166,8 @@ struct Inner {
     client_id: String,
     client_secret: SecretString,
     integration_id: String,
+    /// Where the bearer token may go besides the API base (attachment downloads).
+    token_origins: Vec<String>,
     options: ClientOptions,
     traffic: Option<TrafficSink>,
     token: tokio::sync::Mutex<Option<CachedToken>>,
@@ -221,6 +223,7 @@ impl Client {
                 client_id: account.client_id.to_string(),
                 client_secret: account.client_secret.clone(),
                 integration_id: account.integration_id.to_string(),
+                token_origins: account.host.token_origins(),
                 options,
                 traffic,
                 token: tokio::sync::Mutex::new(None),
@@ -315,10 +318,13 @@ impl Client {
     }
 
     /// Points the integration's webhook at `url` (PATCH). The GUI calls this
-    /// only after the user confirmed.
+    /// only after the user confirmed. `OpenIntegrationUpdateRequest.name` is
+    /// required even on PATCH, so the current name is read first and sent
+    /// back unchanged; fields left out keep their values.
     pub async fn set_webhook_url(&self, url: &str) -> Result<Integration, Error> {
+        let current = self.integration().await?;
         let path = format!("/api/v2/conversations/messaging/integrations/open/{}", self.inner.integration_id);
-        let body = serde_json::json!({ "outboundNotificationWebhookUrl": url });
+        let body = serde_json::json!({ "name": current.name, "outboundNotificationWebhookUrl": url });
         self.api_json(Step::SetWebhook, Method::PATCH, &path, Some(&body)).await.map(|(v, _)| v)
     }
 
@@ -344,18 +350,15 @@ impl Client {
             content: message
                 .image
                 .iter()
-                .map(|img| ContentItem {
-                    content_type: None,
-                    attachment: Some(AttachmentBody {
+                .map(|img| InboundContent {
+                    attachment: AttachmentBody {
                         id: None,
                         media_type: img.media_type().to_string(),
                         url: img.url.clone(),
                         mime: img.mime.clone(),
                         filename: img.filename.clone(),
                         text: None,
-                        content_size_bytes: None,
-                    }),
-                    extra: BTreeMap::new(),
+                    },
                 })
                 .collect(),
         };
@@ -385,7 +388,10 @@ impl Client {
     }
 
     /// Tells Genesys what happened to agent message `message_id` (the webhook
-    /// payload `id`) at customer `customer_id`.
+    /// payload `id`) at customer `customer_id`. Every receipt is final
+    /// (`isFinalReceipt: true`): the app offers "Mark failed" only before a
+    /// receipt was sent. A 2xx answer whose `status` is `Failed` while we
+    /// reported something else is a failure, with Genesys' reasons.
     pub async fn send_receipt(
         &self,
         customer_id: &str,
@@ -395,7 +401,7 @@ impl Client {
         let (status, reasons) = match status {
             ReceiptStatus::Delivered => ("Delivered", Vec::new()),
             ReceiptStatus::Failed { code, message } => {
-                ("Failed", vec![Reason { code: code.clone(), message: Some(message.clone()) }])
+                ("Failed", vec![Reason { code: code.clone(), message: message.clone() }])
             }
         };
         let body = InboundReceiptBody {
@@ -410,19 +416,28 @@ impl Client {
             },
             status: status.to_string(),
             reasons,
-            direction: "Outbound".into(),
             is_final_receipt: true,
         };
         let path = format!("/api/v2/conversations/messages/{}/inbound/open/receipt", self.inner.integration_id);
-        self.api_json(Step::SendReceipt, Method::POST, &path, Some(&body)).await.map(|(v, _)| v)
+        let (answer, _): (NormalizedMessage, _) =
+            self.api_json(Step::SendReceipt, Method::POST, &path, Some(&body)).await?;
+        let answered = answer.status.as_deref().unwrap_or(status);
+        if answered.eq_ignore_ascii_case("failed") && status != "Failed" {
+            let reasons = answer.reasons.iter().flatten().map(|r| r.describe()).collect();
+            return Err(Error::Refused { step: Step::SendReceipt, status: answered.to_string(), reasons });
+        }
+        Ok(answer)
     }
 
     /// Downloads an agent attachment (at most `max_bytes`). Whether Genesys'
-    /// download URLs need a token is unconfirmed (API.md §5): try without,
-    /// then with the bearer token on 401/403.
-    pub async fn download(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, Error> {
+    /// download URLs need a token is not documented: try without, then, on
+    /// 401/403, with the bearer token, but only when `may_send_token` (the
+    /// delivery's signature was verified) and the URL is on one of the
+    /// account's own Genesys hosts: a token never goes to a host a webhook
+    /// payload merely named.
+    pub async fn download(&self, url: &str, max_bytes: usize, may_send_token: bool) -> Result<Vec<u8>, Error> {
         let mut raw = self.with_retries(Step::Download, Method::GET, url, Auth::None, None).await?;
-        if raw.status == 401 || raw.status == 403 {
+        if (raw.status == 401 || raw.status == 403) && may_send_token && self.is_token_host(url) {
             let token = self.bearer().await?;
             raw = self.with_retries(Step::Download, Method::GET, url, Auth::Bearer(token), None).await?;
         }
@@ -444,6 +459,13 @@ impl Client {
             });
         }
         Ok(raw.body)
+    }
+
+    /// True when `url`'s origin is one the account's token may be sent to.
+    pub fn is_token_host(&self, url: &str) -> bool {
+        let Ok(parsed) = url::Url::parse(url) else { return false };
+        let origin = parsed.origin().ascii_serialization();
+        self.inner.token_origins.iter().any(|o| o.eq_ignore_ascii_case(&origin))
     }
 
     /// An authenticated API call that returns JSON. On 401 it fetches a new
@@ -664,6 +686,23 @@ mod tests {
         assert_eq!(i.filename.as_deref(), Some("cat.png"));
         assert!(ImageRef::from_url("/tmp/cat.png").is_err());
         assert!(ImageRef::from_url("ftp://x.example/a.png").is_err());
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_accounts_own_hosts() {
+        let mut draft = crate::config::defaults::emulator_account_draft();
+        draft.host = "mypurecloud.ie".into();
+        let c = Client::new(&draft.parse().unwrap(), ClientOptions::default(), None).unwrap();
+        assert!(c.is_token_host("https://api.mypurecloud.ie/api/v2/downloads/x"));
+        assert!(c.is_token_host("https://api-downloads.mypurecloud.ie/x"));
+        assert!(!c.is_token_host("https://api.mypurecloud.ie.evil.example/x"));
+        assert!(!c.is_token_host("http://api.mypurecloud.ie/x"), "never over plain http");
+        assert!(!c.is_token_host("https://api.mypurecloud.com/x"), "another region is another org");
+        assert!(!c.is_token_host("https://cdn.example.com/a.png"));
+        let emu = crate::config::defaults::emulator_account_draft().parse().unwrap();
+        let c = Client::new(&emu, ClientOptions::default(), None).unwrap();
+        assert!(c.is_token_host("http://127.0.0.1:8786/api/v2/downloads/x"));
+        assert!(!c.is_token_host("http://127.0.0.1:9999/x"), "another port is another server");
     }
 
     #[test]

@@ -15,11 +15,12 @@ pub enum IdType {
 }
 
 impl IdType {
-    /// Email for `a@b.c`, Phone for `+44 20 7946 0000`-like ids, else Opaque.
+    /// Email for `a@b.c`, Phone only for an E.164 number (`+447700900123`),
+    /// else Opaque: Genesys reads a `Phone` id as an E.164 address.
     pub fn detect(id: &str) -> IdType {
         if is_email(id) {
             IdType::Email
-        } else if is_phone(id) {
+        } else if is_e164(id) {
             IdType::Phone
         } else {
             IdType::Opaque
@@ -103,7 +104,13 @@ pub fn is_email(text: &str) -> bool {
         && domain.split('.').all(|p| !p.is_empty())
 }
 
-/// Digits with an optional leading `+` and common separators; 6–15 digits.
+/// E.164: a `+` then 8 to 15 digits, nothing else.
+pub fn is_e164(text: &str) -> bool {
+    text.strip_prefix('+').is_some_and(|d| (8..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// What people type in a Mobile field: digits with an optional leading `+`
+/// and common separators; 6–15 digits.
 pub fn is_phone(text: &str) -> bool {
     let t = text.trim();
     let body = t.strip_prefix('+').unwrap_or(t);
@@ -279,7 +286,11 @@ mod tests {
     #[test]
     fn id_types_follow_the_id() {
         assert_eq!(IdType::detect("jane@example.com"), IdType::Email);
-        assert_eq!(IdType::detect("+44 7700 900123"), IdType::Phone);
+        assert_eq!(IdType::detect("+447700900123"), IdType::Phone);
+        assert_eq!(IdType::detect("+44 7700 900123"), IdType::Opaque, "E.164 has no separators");
+        assert_eq!(IdType::detect("447700900123"), IdType::Opaque, "E.164 starts with +");
+        assert_eq!(IdType::detect("+1234567"), IdType::Opaque, "fewer than 8 digits");
+        assert_eq!(IdType::detect("+1234567890123456"), IdType::Opaque, "more than 15 digits");
         assert_eq!(IdType::detect("test-customer-0001"), IdType::Opaque);
         assert_eq!(IdType::detect("a@b"), IdType::Opaque);
         assert_eq!(IdType::detect("12"), IdType::Opaque);

@@ -1,7 +1,8 @@
-//! Wire types of the Genesys Cloud API (serde only, API.md §2–§8).
+//! Wire types of the Genesys Cloud API (serde only), named after the official
+//! SDK models (<https://github.com/MyPureCloud/platform-client-sdk-python/tree/master/build/docs>).
 //!
 //! Everything read from Genesys tolerates missing optional fields and keeps
-//! unknown ones (`extra`), because several shapes are "unconfirmed" in API.md.
+//! unknown ones (`extra`): requests are strict, answers tolerant.
 //! Everything we send is kept minimal (no `to`, `platform`, `direction`).
 
 use std::collections::BTreeMap;
@@ -30,7 +31,7 @@ pub struct OAuthErrorBody {
     pub description: Option<String>,
 }
 
-/// Genesys `ErrorBody` (API.md §8); only the fields we show are typed.
+/// Genesys `ErrorBody`; only the fields we show are typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
@@ -144,7 +145,7 @@ pub struct Party {
     pub image: Option<String>,
 }
 
-/// `OpenContentAttachment`.
+/// `OpenContentAttachment`: an attachment we send (url and mime required).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttachmentBody {
@@ -157,19 +158,47 @@ pub struct AttachmentBody {
     pub filename: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+/// `OpenInboundMessageContent`: one `content[]` item we send. Its only
+/// property is `attachment` (the inbound model has no `contentType`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboundContent {
+    pub attachment: AttachmentBody,
+}
+
+/// `ConversationContentAttachment`, as Genesys answers it: only `mediaType` is
+/// required in the model, and even that is not relied on; unknown media types
+/// are kept as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentAnswer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_size_bytes: Option<u64>,
 }
 
-/// One `content[]` item. Inbound uses only `attachment`; outbound adds
-/// `contentType` (and other content types we keep raw).
+/// One `content[]` item of an answer (`OpenMessageContent`), with content
+/// types we do not model kept raw.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment: Option<AttachmentBody>,
+    pub attachment: Option<AttachmentAnswer>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
@@ -202,7 +231,7 @@ pub struct InboundMessageBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub content: Vec<ContentItem>,
+    pub content: Vec<InboundContent>,
 }
 
 /// One `events[]` item.
@@ -239,16 +268,38 @@ pub struct ReceiptChannel {
     pub time: String,
 }
 
-/// `reasons[]` of a Failed receipt.
+/// `reasons[]` of a Failed receipt we send (`ConversationReason`: `message`
+/// is required; `code` is optional in the model but always sent).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reason {
     pub code: String,
+    pub message: String,
+}
+
+/// `ConversationReason` as Genesys answers it: both fields read leniently.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonAnswer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-/// `OpenInboundNormalizedReceipt`.
+impl ReasonAnswer {
+    /// "GeneralError: the message" for people.
+    pub fn describe(&self) -> String {
+        match (self.code.as_deref(), self.message.as_deref()) {
+            (Some(c), Some(m)) => format!("{c}: {m}"),
+            (Some(c), None) => c.to_string(),
+            (None, Some(m)) => m.to_string(),
+            (None, None) => "no reason given".to_string(),
+        }
+    }
+}
+
+/// `OpenInboundNormalizedReceipt`. The model has no `direction`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InboundReceiptBody {
@@ -257,7 +308,6 @@ pub struct InboundReceiptBody {
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<Reason>,
-    pub direction: String,
     pub is_final_receipt: bool,
 }
 
@@ -303,7 +353,7 @@ pub struct NormalizedMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasons: Option<Vec<Reason>>,
+    pub reasons: Option<Vec<ReasonAnswer>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_final_receipt: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,7 +380,7 @@ pub fn now_iso() -> String {
 mod tests {
     use super::*;
 
-    /// Byte-exact copies of ../shared/genesys/samples.
+    /// Sample payloads kept in the repository.
     const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/emulator/samples");
 
     fn sample(name: &str) -> String {
@@ -346,11 +396,26 @@ mod tests {
         let m: NormalizedMessage = serde_json::from_str(&sample("inbound-message-response.json")).unwrap();
         assert_eq!(m.conversation_id.as_deref(), Some("d06cb41e-f938-4dcf-b823-c8af1a39d7e5"));
         let m: InboundMessageBody = serde_json::from_str(&sample("inbound-image-request.json")).unwrap();
-        assert_eq!(m.content[0].attachment.as_ref().unwrap().media_type, "Image");
+        assert_eq!(m.content[0].attachment.media_type, "Image");
         for name in ["outbound-text.json", "outbound-image.json", "outbound-typing.json"] {
             let m: NormalizedMessage = serde_json::from_str(&sample(name)).unwrap();
             assert_eq!(m.direction.as_deref(), Some("Outbound"), "{name}");
         }
+    }
+
+    #[test]
+    fn answers_without_optional_attachment_and_reason_fields_decode() {
+        // `ConversationContentAttachment.url`/`mime` and `ConversationReason.code`
+        // are optional in the official models: an answer without them is still an answer.
+        let body = r#"{"id": "m1", "channel": {"to": {"id": "c"}, "from": {"id": "i"}, "time": "2025-01-15T10:00:00Z"},
+            "type": "Text", "content": [{"contentType": "Attachment", "attachment": {"mediaType": "Sticker"}}],
+            "reasons": [{"message": "blocked"}], "status": "SomethingNew"}"#;
+        let m: NormalizedMessage = serde_json::from_str(body).unwrap();
+        let attachment = m.content.as_ref().unwrap()[0].attachment.as_ref().unwrap();
+        assert_eq!(attachment.media_type.as_deref(), Some("Sticker"));
+        assert_eq!(attachment.url, None);
+        assert_eq!(m.reasons.unwrap()[0].describe(), "blocked");
+        assert_eq!(m.status.as_deref(), Some("SomethingNew"));
     }
 
     #[test]
