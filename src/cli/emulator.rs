@@ -26,6 +26,18 @@ pub struct EmulatorArgs {
     /// Where the scripted agent posts (default http://127.0.0.1:8787/hooks/Emulator).
     #[arg(long)]
     pub webhook: Option<String>,
+    /// The integration's messaging setting disables outbound typing: the
+    /// agent sends no typing events.
+    #[arg(long = "typing-disabled")]
+    pub typing_disabled: bool,
+    /// Requests per minute allowed to the OAuth client; more get 429 with
+    /// Retry-After (default: unlimited).
+    #[arg(long = "rate-limit-per-minute", value_name = "N")]
+    pub rate_limit_per_minute: Option<u32>,
+    /// How long after a conversation disconnects a message from the same
+    /// customer still continues it (default 72).
+    #[arg(long = "threading-timeline-hours", value_name = "H")]
+    pub threading_timeline_hours: Option<f64>,
 }
 
 /// The emulator configuration the arguments and environment ask for.
@@ -48,6 +60,18 @@ pub fn config_from(args: &EmulatorArgs) -> Result<EmulatorConfig, CliError> {
                 )));
             }
         }
+    }
+    config.outbound_typing = !args.typing_disabled;
+    if let Some(n) = args.rate_limit_per_minute {
+        if n == 0 {
+            return Err(CliError::Usage("--rate-limit-per-minute must be at least 1".into()));
+        }
+        config.rate_limit_per_minute = Some(n);
+    }
+    if let Some(hours) = args.threading_timeline_hours {
+        config.threading_timeline = std::time::Duration::try_from_secs_f64(hours * 3600.0).map_err(|_| {
+            CliError::Usage(format!("--threading-timeline-hours {hours} is not a number of hours such as 72"))
+        })?;
     }
     if let Ok(secret) = std::env::var(CLIENT_SECRET_ENV)
         && !secret.trim().is_empty()
@@ -95,6 +119,12 @@ pub fn run(_home: Option<PathBuf>, args: EmulatorArgs) -> CliResult {
             shown_secret(&config.webhook_secret, defaults::EMULATOR_WEBHOOK_SECRET, WEBHOOK_SECRET_ENV)
         );
         println!("  agent images:    {}/api/v2/downloads/{{id}}", emulator.url());
+        println!("  agent typing:    {}", if config.outbound_typing { "on" } else { "off (--typing-disabled)" });
+        println!(
+            "  rate limit:      {}",
+            config.rate_limit_per_minute.map_or("unlimited".to_string(), |n| format!("{n} requests/minute"))
+        );
+        println!("  threading:       {} h after a conversation ends", config.threading_timeline.as_secs_f64() / 3600.0);
         println!("Press Ctrl-C to stop.");
         loop {
             tokio::select! {
@@ -124,6 +154,12 @@ fn event_line(event: &EmulatorEvent) -> String {
             }
             DeliveryOutcome::GaveUp { last } => {
                 format!("webhook {} {} NOT delivered after {} attempt(s): {last}", d.kind, d.message_id, d.attempts)
+            }
+            DeliveryOutcome::Rejected { status } => {
+                format!(
+                    "webhook {} {} FAILED: the webhook answered {status}, which is not retried",
+                    d.kind, d.message_id
+                )
             }
             DeliveryOutcome::NoWebhook => {
                 format!("webhook {} {}: the integration has no webhook URL", d.kind, d.message_id)
