@@ -148,6 +148,9 @@ fn event_line(event: &EmulatorEvent) -> String {
         EmulatorEvent::DeliveryAttempt { kind, url, attempt, result } => {
             format!("webhook {kind} -> {url} attempt {attempt}: {result}")
         }
+        EmulatorEvent::ConversationEnded { customer_id, conversation_id } => {
+            format!("conversation {conversation_id} with {customer_id} ended (the agent left)")
+        }
         EmulatorEvent::Delivery(d) => match &d.outcome {
             DeliveryOutcome::Delivered { status } => {
                 format!("webhook {} {} delivered ({status}) after {} attempt(s)", d.kind, d.message_id, d.attempts)

@@ -78,8 +78,19 @@ pub struct DeliveryRecord {
 #[derive(Debug, Clone)]
 pub enum EmulatorEvent {
     Request(RequestRecord),
-    DeliveryAttempt { kind: String, url: String, attempt: u32, result: String },
+    DeliveryAttempt {
+        kind: String,
+        url: String,
+        attempt: u32,
+        result: String,
+    },
     Delivery(DeliveryRecord),
+    /// The agent left: the customer's conversation disconnected. A message
+    /// within the threading timeline continues it.
+    ConversationEnded {
+        customer_id: String,
+        conversation_id: String,
+    },
 }
 
 struct Shared {
@@ -196,7 +207,7 @@ impl EmulatorState {
         match &event {
             EmulatorEvent::Request(r) => lock(&self.shared.requests).push(r.clone()),
             EmulatorEvent::Delivery(d) => lock(&self.shared.deliveries).push(d.clone()),
-            EmulatorEvent::DeliveryAttempt { .. } => {}
+            EmulatorEvent::DeliveryAttempt { .. } | EmulatorEvent::ConversationEnded { .. } => {}
         }
         // No subscriber is fine.
         let _ = self.shared.events.send(event);
@@ -206,8 +217,12 @@ impl EmulatorState {
     /// within the threading timeline continues it; a later one starts a new
     /// conversation (see [`EmulatorState::conversation_for`]).
     pub(crate) fn end_conversation(&self, customer_id: &str) {
-        if let Some(c) = lock(&self.shared.conversations).get_mut(customer_id) {
+        let ended = lock(&self.shared.conversations).get_mut(customer_id).map(|c| {
             c.disconnected_at = Some(Instant::now());
+            c.id.clone()
+        });
+        if let Some(conversation_id) = ended {
+            self.emit(EmulatorEvent::ConversationEnded { customer_id: customer_id.to_string(), conversation_id });
         }
     }
 
@@ -338,5 +353,47 @@ impl RunningEmulator {
 impl Drop for RunningEmulator {
     fn drop(&mut self) {
         self.cancel.cancel();
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "test code")]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn state(threading_timeline: Duration) -> EmulatorState {
+        EmulatorState::new(EmulatorConfig { threading_timeline, ..EmulatorConfig::default() }, "http://emu.test")
+    }
+
+    #[test]
+    fn a_message_within_the_threading_timeline_continues_the_disconnected_conversation() {
+        let s = state(Duration::from_secs(72 * 3600));
+        let mut events = s.subscribe();
+        let (first, starts) = s.conversation_for("c1");
+        assert!(starts, "a new conversation is routed");
+        assert_eq!(s.conversation_for("c1"), (first.clone(), false), "still connected: same, no new routing");
+        s.end_conversation("c1");
+        match events.try_recv().unwrap() {
+            EmulatorEvent::ConversationEnded { customer_id, conversation_id } => {
+                assert_eq!((customer_id.as_str(), conversation_id.as_str()), ("c1", first.as_str()));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.conversation_for("c1"), (first.clone(), true), "re-opened and routed again");
+        assert_eq!(s.conversation_for("c1"), (first, false));
+        assert_ne!(s.conversation_for("c2").0, s.conversation_for("c1").0, "another customer, another conversation");
+    }
+
+    #[test]
+    fn a_message_after_the_threading_timeline_starts_a_new_conversation() {
+        let s = state(Duration::ZERO);
+        let (first, _) = s.conversation_for("c1");
+        assert_eq!(s.conversation_for("c1").0, first, "the timeline only counts once disconnected");
+        s.end_conversation("c1");
+        let (second, starts) = s.conversation_for("c1");
+        assert_ne!(second, first);
+        assert!(starts);
     }
 }
