@@ -170,3 +170,41 @@ fn event_line(event: &EmulatorEvent) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn args(typing_disabled: bool, rate: Option<u32>, hours: Option<f64>) -> EmulatorArgs {
+        EmulatorArgs {
+            bind: None,
+            client_id: None,
+            integration_id: None,
+            webhook: None,
+            typing_disabled,
+            rate_limit_per_minute: rate,
+            threading_timeline_hours: hours,
+        }
+    }
+
+    #[test]
+    fn the_switches_reach_the_emulator_config() {
+        let defaults = config_from(&args(false, None, None)).unwrap();
+        assert!(defaults.outbound_typing);
+        assert_eq!(defaults.rate_limit_per_minute, None);
+        assert_eq!(defaults.threading_timeline, Duration::from_secs(72 * 3600));
+
+        let c = config_from(&args(true, Some(120), Some(1.5))).unwrap();
+        assert!(!c.outbound_typing);
+        assert_eq!(c.rate_limit_per_minute, Some(120));
+        assert_eq!(c.threading_timeline, Duration::from_secs(5400));
+    }
+
+    #[test]
+    fn nonsense_switch_values_are_usage_errors() {
+        assert!(matches!(config_from(&args(false, Some(0), None)), Err(CliError::Usage(_))));
+        assert!(matches!(config_from(&args(false, None, Some(-1.0))), Err(CliError::Usage(_))));
+    }
+}

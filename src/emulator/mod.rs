@@ -357,7 +357,6 @@ impl Drop for RunningEmulator {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "test code")]
 mod tests {
     use std::time::Duration;
 
