@@ -1,6 +1,6 @@
 //! The CLI end to end: `genesys-desk emulator --bind 127.0.0.1:0` as a child
 //! process, then `verify --json` (exit 0 / 1) and `send --json` against it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};

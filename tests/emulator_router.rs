@@ -1,6 +1,6 @@
 //! The emulator router without sockets (`oneshot`): OAuth errors, auth on
 //! the API, correlation ids, error bodies, downloads.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,7 +1,7 @@
 //! The emulator's webhook deliveries: signatures match the published test
 //! vectors, payloads have the fields of the outbound samples, and delivery
 //! follows Genesys' retry rules (retry on 5xx/429/timeout, stop after 5).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 mod support;
 
@@ -160,6 +160,7 @@ async fn delivery_succeeds_when_the_webhook_recovers_and_does_not_retry_4xx() {
     let payload = agent::text_payload(emu.state(), "c1", "conv-1", "again");
     let record = agent::deliver(emu.state(), "Text", "c1", payload).await;
     assert_eq!(record.attempts, 1, "4xx other than 429 is not retried");
+    assert_eq!(record.outcome, DeliveryOutcome::Rejected { status: 400 });
     emu.shutdown().await;
 }
 

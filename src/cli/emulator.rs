@@ -30,6 +30,18 @@ pub struct EmulatorArgs {
     /// org whose OAuth client lacks it does (tests the missing-permission path).
     #[arg(long = "withhold-detail-permission")]
     pub withhold_detail_permission: bool,
+    /// The integration's messaging setting disables outbound typing: the
+    /// agent sends no typing events.
+    #[arg(long = "typing-disabled")]
+    pub typing_disabled: bool,
+    /// Requests per minute allowed to the OAuth client; more get 429 with
+    /// Retry-After (default: unlimited).
+    #[arg(long = "rate-limit-per-minute", value_name = "N")]
+    pub rate_limit_per_minute: Option<u32>,
+    /// How long after a conversation disconnects a message from the same
+    /// customer still continues it (default 72).
+    #[arg(long = "threading-timeline-hours", value_name = "H")]
+    pub threading_timeline_hours: Option<f64>,
 }
 
 /// The emulator configuration the arguments and environment ask for.
@@ -56,6 +68,18 @@ pub fn config_from(args: &EmulatorArgs) -> Result<EmulatorConfig, CliError> {
     if args.withhold_detail_permission {
         config.notifications_missing_permissions =
             vec![crate::emulator::notifications::DETAIL_EVENTS_PERMISSION.into()];
+    }
+    config.outbound_typing = !args.typing_disabled;
+    if let Some(n) = args.rate_limit_per_minute {
+        if n == 0 {
+            return Err(CliError::Usage("--rate-limit-per-minute must be at least 1".into()));
+        }
+        config.rate_limit_per_minute = Some(n);
+    }
+    if let Some(hours) = args.threading_timeline_hours {
+        config.threading_timeline = std::time::Duration::try_from_secs_f64(hours * 3600.0).map_err(|_| {
+            CliError::Usage(format!("--threading-timeline-hours {hours} is not a number of hours such as 72"))
+        })?;
     }
     if let Ok(secret) = std::env::var(CLIENT_SECRET_ENV)
         && !secret.trim().is_empty()
@@ -103,6 +127,12 @@ pub fn run(_home: Option<PathBuf>, args: EmulatorArgs) -> CliResult {
             shown_secret(&config.webhook_secret, defaults::EMULATOR_WEBHOOK_SECRET, WEBHOOK_SECRET_ENV)
         );
         println!("  agent images:    {}/api/v2/downloads/{{id}}", emulator.url());
+        println!("  agent typing:    {}", if config.outbound_typing { "on" } else { "off (--typing-disabled)" });
+        println!(
+            "  rate limit:      {}",
+            config.rate_limit_per_minute.map_or("unlimited".to_string(), |n| format!("{n} requests/minute"))
+        );
+        println!("  threading:       {} h after a conversation ends", config.threading_timeline.as_secs_f64() / 3600.0);
         println!("Press Ctrl-C to stop.");
         loop {
             tokio::select! {
@@ -126,6 +156,9 @@ fn event_line(event: &EmulatorEvent) -> String {
         EmulatorEvent::DeliveryAttempt { kind, url, attempt, result } => {
             format!("webhook {kind} -> {url} attempt {attempt}: {result}")
         }
+        EmulatorEvent::ConversationEnded { customer_id, conversation_id } => {
+            format!("conversation {conversation_id} with {customer_id} ended (the agent left)")
+        }
         EmulatorEvent::Delivery(d) => match &d.outcome {
             DeliveryOutcome::Delivered { status } => {
                 format!("webhook {} {} delivered ({status}) after {} attempt(s)", d.kind, d.message_id, d.attempts)
@@ -133,9 +166,54 @@ fn event_line(event: &EmulatorEvent) -> String {
             DeliveryOutcome::GaveUp { last } => {
                 format!("webhook {} {} NOT delivered after {} attempt(s): {last}", d.kind, d.message_id, d.attempts)
             }
+            DeliveryOutcome::Rejected { status } => {
+                format!(
+                    "webhook {} {} FAILED: the webhook answered {status}, which is not retried",
+                    d.kind, d.message_id
+                )
+            }
             DeliveryOutcome::NoWebhook => {
                 format!("webhook {} {}: the integration has no webhook URL", d.kind, d.message_id)
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn args(typing_disabled: bool, rate: Option<u32>, hours: Option<f64>) -> EmulatorArgs {
+        EmulatorArgs {
+            bind: None,
+            client_id: None,
+            integration_id: None,
+            webhook: None,
+            typing_disabled,
+            rate_limit_per_minute: rate,
+            threading_timeline_hours: hours,
+            withhold_detail_permission: false,
+        }
+    }
+
+    #[test]
+    fn the_switches_reach_the_emulator_config() {
+        let defaults = config_from(&args(false, None, None)).unwrap();
+        assert!(defaults.outbound_typing);
+        assert_eq!(defaults.rate_limit_per_minute, None);
+        assert_eq!(defaults.threading_timeline, Duration::from_secs(72 * 3600));
+
+        let c = config_from(&args(true, Some(120), Some(1.5))).unwrap();
+        assert!(!c.outbound_typing);
+        assert_eq!(c.rate_limit_per_minute, Some(120));
+        assert_eq!(c.threading_timeline, Duration::from_secs(5400));
+    }
+
+    #[test]
+    fn nonsense_switch_values_are_usage_errors() {
+        assert!(matches!(config_from(&args(false, Some(0), None)), Err(CliError::Usage(_))));
+        assert!(matches!(config_from(&args(false, None, Some(-1.0))), Err(CliError::Usage(_))));
     }
 }

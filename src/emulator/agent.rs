@@ -1,9 +1,13 @@
 //! The scripted agent: after each customer message it types, answers with a
 //! text (and an image when the customer sent one), each POSTed to the
 //! integration's webhook as an outbound Open message, signed with
-//! `X-Hub-Signature-256` over the exact bytes posted (API.md §6), and
-//! delivered with Genesys' rules: timeout, up to N retries on timeout,
-//! connection failure, 429 or 5xx, a fixed pause between attempts.
+//! `X-Hub-Signature-256` over the exact bytes posted, and delivered with
+//! Genesys' rules: timeout, up to N retries on timeout, 429 or 5xx, a fixed
+//! pause between attempts
+//! (https://developer.genesys.cloud/commdigital/digital/openmessaging/validate.html).
+//! Any other 4xx is final: no retry, the message is marked failed.
+//! Retrying after a refused connection is unconfirmed (the emulator treats
+//! it like a timeout).
 
 use std::time::Duration;
 
@@ -35,9 +39,20 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
     }
     tokio::time::sleep(config.agent_typing_delay).await;
     if message.first_in_conversation {
+        // The queue hands the conversation to the agent: acd.end with
+        // disconnectType TRANSFER, then user.start (which real Open Messaging
+        // conversations may not send at all).
+        let answered = json!({ "queueId": QUEUE_ID, "disconnectType": "TRANSFER", "acdOutcome": "ANSWERED",
+                               "answeredUserId": config.agent_user_id, "addressFrom": message.customer_id });
+        hub.publish(conversation_id, "acd.end", answered);
         hub.publish(conversation_id, "user.start", agent.clone());
     }
-    deliver(state, "Typing", &message.customer_id, typing_payload(state, &message.customer_id)).await;
+    // Only when the integration's messaging setting has
+    // `event.typing.on.outbound` = `Enabled`
+    // (https://github.com/MyPureCloud/platform-client-sdk-python/blob/master/build/docs/MessagingSetting.md).
+    if config.outbound_typing {
+        deliver(state, "Typing", &message.customer_id, typing_payload(state, &message.customer_id)).await;
+    }
     tokio::time::sleep(config.agent_reply_delay).await;
     let text = reply_text(message);
     deliver(state, "Text", &message.customer_id, text_payload(state, &message.customer_id, conversation_id, &text))
@@ -49,13 +64,25 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
     if says_goodbye(message) {
         tokio::time::sleep(config.agent_leave_delay).await;
         state.end_conversation(&message.customer_id);
-        hub.publish(conversation_id, "user.end", agent.clone());
-        hub.publish(conversation_id, "customer.end", json!({ "addressFrom": message.customer_id }));
+        let mut left = agent.clone();
+        left["disconnectType"] = json!("CLIENT");
+        hub.publish(conversation_id, "user.end", left);
+        hub.publish(
+            conversation_id,
+            "customer.end",
+            json!({ "addressFrom": message.customer_id, "disconnectType": "PEER" }),
+        );
         let mut acw = agent;
         acw["wrapupCode"] = json!("Resolved");
         acw["wrapupNotes"] = json!("Scripted emulator conversation");
         acw["wrapupDurationMs"] = json!(config.agent_leave_delay.as_millis() as u64 + 4_000);
+        // Both topics carry the wrap-up; `wrapup` has no userId in its model.
+        let mut wrapup = acw.clone();
+        if let Some(map) = wrapup.as_object_mut() {
+            map.remove("userId");
+        }
         hub.publish(conversation_id, "acw", acw);
+        hub.publish(conversation_id, "wrapup", wrapup);
     }
 }
 
@@ -233,6 +260,13 @@ pub async fn deliver_raw(
                 if response.status().is_success() {
                     record.outcome = DeliveryOutcome::Delivered { status };
                     emit_attempt(state, kind, &url, attempt, &last);
+                    state.emit(EmulatorEvent::Delivery(record.clone()));
+                    return record;
+                }
+                if status != 429 && (400..500).contains(&status) {
+                    // A 4xx other than 429 is final: the agent message failed.
+                    emit_attempt(state, kind, &url, attempt, &last);
+                    record.outcome = DeliveryOutcome::Rejected { status };
                     state.emit(EmulatorEvent::Delivery(record.clone()));
                     return record;
                 }

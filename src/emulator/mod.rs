@@ -1,139 +1,40 @@
 //! A local Genesys Cloud: OAuth, integrations, inbound endpoints, a scripted
 //! agent that answers on the webhook with signed deliveries.
 //!
-//! It speaks the documented API (../shared/genesys/API.md) so the app talks
-//! to it with exactly the same client code as to a real org. Faults can be
+//! It speaks the public Genesys Cloud API, with the request and response
+//! models of the official SDK
+//! (https://github.com/MyPureCloud/platform-client-sdk-python/tree/master/build/docs),
+//! as strictly as a live org, so the app talks to it with exactly the same
+//! client code as to a real org. Faults can be
 //! injected at run time ([`Faults`]) so retries and error messages are tested
 //! for real.
 //!
-//! - [`EmulatorConfig`]: credentials, integration, permissions, delivery rules, agent delays.
+//! - [`EmulatorConfig`]: credentials, integration, permissions, delivery rules,
+//!   agent delays, typing setting, threading timeline, rate limit.
 //! - [`router`]: the axum router (for `oneshot` tests); [`Emulator::start`]: a real server.
 //! - [`agent`]: the scripted agent and Genesys' webhook delivery rules.
 
 pub mod agent;
+mod config;
+mod faults;
 pub mod notifications;
 mod routes;
 mod validate;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::defaults;
-
+pub use config::{DEFAULT_THREADING_TIMELINE, EmulatorConfig, MESSAGING_SETTING_ID, Permission};
+pub use faults::Faults;
 pub use routes::router;
 
 /// The PNG the agent sends back, served at `/api/v2/downloads/{id}`.
 pub const AGENT_IMAGE: &[u8] = include_bytes!("../../assets/emulator/agent.png");
-
-/// A permission the emulator can grant or deny (API.md §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// `messaging:integration:view`: get/list integrations.
-    IntegrationView,
-    /// `messaging:integration:edit`: PATCH the integration.
-    IntegrationEdit,
-    /// `conversation:message:receive`: the inbound endpoints.
-    MessageReceive,
-}
-
-impl Permission {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Permission::IntegrationView => "messaging:integration:view",
-            Permission::IntegrationEdit => "messaging:integration:edit",
-            Permission::MessageReceive => "conversation:message:receive",
-        }
-    }
-}
-
-/// What the emulator serves and how it behaves.
-#[derive(Clone)]
-pub struct EmulatorConfig {
-    pub client_id: String,
-    pub client_secret: String,
-    pub integration_id: String,
-    pub integration_name: String,
-    /// Where the agent posts; `None` = the integration has no webhook.
-    pub webhook_url: Option<String>,
-    pub webhook_secret: String,
-    /// `Completed` normally; `Initiated` or `Error` to test verify.
-    pub create_status: String,
-    /// Return the secret token in integration responses (false = omit it, as
-    /// a live org might).
-    pub expose_webhook_secret: bool,
-    /// Granted permissions (all by default).
-    pub permissions: HashSet<Permission>,
-    /// `expires_in` of issued tokens.
-    pub token_lifetime: Duration,
-    /// Genesys' webhook rules: 10 s timeout, 5 retries, 5 s apart.
-    pub delivery_timeout: Duration,
-    pub delivery_retries: u32,
-    pub delivery_retry_delay: Duration,
-    /// The scripted agent answers each customer message.
-    pub agent_enabled: bool,
-    pub agent_typing_delay: Duration,
-    pub agent_reply_delay: Duration,
-    /// Base URL for download links (default: the bound address).
-    pub public_base: Option<String>,
-    /// The agent's user id in notification events.
-    pub agent_user_id: String,
-    /// After answering a message that says "bye", the agent leaves and wraps
-    /// up after this pause (user.end, customer.end, acw on the notifications socket).
-    pub agent_leave_delay: Duration,
-    /// Heartbeat interval of the notifications socket.
-    pub notifications_heartbeat: Duration,
-    /// When not empty, conversation detail topics are rejected with these
-    /// missing permissions (tests the permission message).
-    pub notifications_missing_permissions: Vec<String>,
-}
-
-impl std::fmt::Debug for EmulatorConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmulatorConfig")
-            .field("client_id", &self.client_id)
-            .field("integration_id", &self.integration_id)
-            .field("integration_name", &self.integration_name)
-            .field("webhook_url", &self.webhook_url)
-            .field("create_status", &self.create_status)
-            .field("permissions", &self.permissions)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for EmulatorConfig {
-    fn default() -> Self {
-        Self {
-            client_id: defaults::EMULATOR_CLIENT_ID.into(),
-            client_secret: defaults::EMULATOR_CLIENT_SECRET.into(),
-            integration_id: defaults::EMULATOR_INTEGRATION_ID.into(),
-            integration_name: defaults::EMULATOR_INTEGRATION_NAME.into(),
-            webhook_url: Some(defaults::EMULATOR_WEBHOOK_URL.into()),
-            webhook_secret: defaults::EMULATOR_WEBHOOK_SECRET.into(),
-            create_status: "Completed".into(),
-            expose_webhook_secret: true,
-            permissions: [Permission::IntegrationView, Permission::IntegrationEdit, Permission::MessageReceive]
-                .into_iter()
-                .collect(),
-            token_lifetime: Duration::from_secs(86_399),
-            delivery_timeout: Duration::from_secs(10),
-            delivery_retries: 5,
-            delivery_retry_delay: Duration::from_secs(5),
-            agent_enabled: true,
-            agent_typing_delay: Duration::from_millis(300),
-            agent_reply_delay: Duration::from_millis(800),
-            public_base: None,
-            agent_user_id: "emulator-agent-0001".into(),
-            agent_leave_delay: Duration::from_millis(800),
-            notifications_heartbeat: Duration::from_secs(30),
-            notifications_missing_permissions: Vec::new(),
-        }
-    }
-}
 
 /// One request the emulator handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,8 +51,12 @@ pub struct RequestRecord {
 pub enum DeliveryOutcome {
     /// The webhook answered 2xx.
     Delivered { status: u16 },
-    /// Retries exhausted, or a non-retryable answer; `last` says what happened.
+    /// Retries exhausted on timeouts, connection failures, 429 or 5xx;
+    /// `last` says what happened.
     GaveUp { last: String },
+    /// The webhook answered a 4xx other than 429: Genesys does not retry
+    /// those, and the agent message is marked failed.
+    Rejected { status: u16 },
     /// The integration has no webhook URL.
     NoWebhook,
 }
@@ -173,94 +78,19 @@ pub struct DeliveryRecord {
 #[derive(Debug, Clone)]
 pub enum EmulatorEvent {
     Request(RequestRecord),
-    DeliveryAttempt { kind: String, url: String, attempt: u32, result: String },
+    DeliveryAttempt {
+        kind: String,
+        url: String,
+        attempt: u32,
+        result: String,
+    },
     Delivery(DeliveryRecord),
-}
-
-#[derive(Debug, Default)]
-struct FaultState {
-    rate_limited: u32,
-    retry_after_secs: u64,
-    server_errors: u32,
-    server_error_status: u16,
-    expire_token_once: bool,
-    delay: Option<Duration>,
-    denied: HashSet<Permission>,
-    lost_acks: u32,
-}
-
-/// Faults to inject into the next requests (shared with the running server).
-#[derive(Debug, Clone, Default)]
-pub struct Faults {
-    state: Arc<Mutex<FaultState>>,
-}
-
-impl Faults {
-    fn lock(&self) -> MutexGuard<'_, FaultState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The next `count` API calls get 429 with `Retry-After: retry_after_secs`.
-    pub fn rate_limit(&self, count: u32, retry_after_secs: u64) {
-        let mut s = self.lock();
-        s.rate_limited = count;
-        s.retry_after_secs = retry_after_secs;
-    }
-
-    /// The next API call finds every issued token expired (401 once).
-    pub fn expire_token_once(&self) {
-        self.lock().expire_token_once = true;
-    }
-
-    /// The next `count` API calls get 500.
-    pub fn server_error(&self, count: u32) {
-        self.server_error_with(count, 500);
-    }
-
-    /// The next `count` API calls get `status` (500, 502, 503, 504...).
-    pub fn server_error_with(&self, count: u32, status: u16) {
-        let mut s = self.lock();
-        s.server_errors = count;
-        s.server_error_status = status;
-    }
-
-    /// Every response (token and API) waits this long first; `None` clears it.
-    pub fn set_delay(&self, delay: Option<Duration>) {
-        self.lock().delay = delay;
-    }
-
-    /// Withdraws a permission (403 from the calls that need it).
-    pub fn deny(&self, permission: Permission) {
-        self.lock().denied.insert(permission);
-    }
-
-    /// Gives a denied permission back.
-    pub fn allow(&self, permission: Permission) {
-        self.lock().denied.remove(&permission);
-    }
-
-    /// The next `count` webhook deliveries are sent once more after their 2xx,
-    /// as Genesys does when an acknowledgement is lost on the way back: the
-    /// listener must show one message with two attempts.
-    pub fn lose_acks(&self, count: u32) {
-        self.lock().lost_acks = count;
-    }
-
-    /// Takes one lost acknowledgement, if any is pending.
-    pub(crate) fn take_lost_ack(&self) -> bool {
-        let mut s = self.lock();
-        if s.lost_acks > 0 {
-            s.lost_acks -= 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Clears every fault.
-    pub fn clear(&self) {
-        *self.lock() = FaultState::default();
-    }
+    /// The agent left: the customer's conversation disconnected. A message
+    /// within the threading timeline continues it.
+    ConversationEnded {
+        customer_id: String,
+        conversation_id: String,
+    },
 }
 
 struct Shared {
@@ -270,8 +100,10 @@ struct Shared {
     /// Issued tokens and when they expire (shared with the notification hub's token check).
     tokens: Arc<Mutex<HashMap<String, Instant>>>,
     notifications: notifications::NotificationHub,
-    /// Customer id → conversation id.
-    conversations: Mutex<HashMap<String, String>>,
+    /// Customer id → that customer's latest conversation.
+    conversations: Mutex<HashMap<String, Conversation>>,
+    /// OAuth client id → its rate-limit window.
+    rate_windows: Mutex<HashMap<String, RateWindow>>,
     requests: Mutex<Vec<RequestRecord>>,
     deliveries: Mutex<Vec<DeliveryRecord>>,
     events: broadcast::Sender<EmulatorEvent>,
@@ -323,6 +155,7 @@ impl EmulatorState {
                 tokens,
                 notifications,
                 conversations: Mutex::new(HashMap::new()),
+                rate_windows: Mutex::new(HashMap::new()),
                 requests: Mutex::new(Vec::new()),
                 deliveries: Mutex::new(Vec::new()),
                 events,
@@ -374,20 +207,72 @@ impl EmulatorState {
         match &event {
             EmulatorEvent::Request(r) => lock(&self.shared.requests).push(r.clone()),
             EmulatorEvent::Delivery(d) => lock(&self.shared.deliveries).push(d.clone()),
-            EmulatorEvent::DeliveryAttempt { .. } => {}
+            EmulatorEvent::DeliveryAttempt { .. } | EmulatorEvent::ConversationEnded { .. } => {}
         }
         // No subscriber is fine.
         let _ = self.shared.events.send(event);
     }
 
-    /// The customer's conversation is over: the next message starts a new one.
+    /// The customer's conversation disconnected (the agent left). A message
+    /// within the threading timeline continues it; a later one starts a new
+    /// conversation (see [`EmulatorState::conversation_for`]).
     pub(crate) fn end_conversation(&self, customer_id: &str) {
-        lock(&self.shared.conversations).remove(customer_id);
+        let ended = lock(&self.shared.conversations).get_mut(customer_id).map(|c| {
+            c.disconnected_at = Some(Instant::now());
+            c.id.clone()
+        });
+        if let Some(conversation_id) = ended {
+            self.emit(EmulatorEvent::ConversationEnded { customer_id: customer_id.to_string(), conversation_id });
+        }
+    }
+
+    /// The conversation a new message from `customer_id` belongs to, and
+    /// whether routing starts for it (a new conversation, or a disconnected
+    /// one that the message re-opens).
+    ///
+    /// Genesys: "While the existing conversation is still connected, the
+    /// timeline is not used. After the conversation disconnects, a message
+    /// that arrives after the timeout starts a new conversation."
+    /// (https://github.com/MyPureCloud/platform-client-sdk-python/blob/master/build/docs/ConversationsApi.md,
+    /// get_conversations_messaging_threadingtimeline). That a message within
+    /// the timeline keeps the same conversation id is what that text implies;
+    /// it is not stated outright.
+    pub(crate) fn conversation_for(&self, customer_id: &str) -> (String, bool) {
+        let timeline = self.config().threading_timeline;
+        let mut conversations = lock(&self.shared.conversations);
+        let now = Instant::now();
+        match conversations.get_mut(customer_id) {
+            Some(c) if c.disconnected_at.is_none() => (c.id.clone(), false),
+            Some(c) if c.disconnected_at.is_some_and(|at| now.duration_since(at) < timeline) => {
+                c.disconnected_at = None;
+                (c.id.clone(), true)
+            }
+            _ => {
+                let id = uuid::Uuid::new_v4().to_string();
+                conversations.insert(customer_id.to_string(), Conversation { id: id.clone(), disconnected_at: None });
+                (id, true)
+            }
+        }
     }
 
     fn permitted(&self, p: Permission) -> bool {
         lock(&self.shared.config).permissions.contains(&p) && !self.shared.faults.lock().denied.contains(&p)
     }
+}
+
+/// A customer's latest conversation.
+#[derive(Debug, Clone)]
+struct Conversation {
+    id: String,
+    /// When the agent left; `None` while connected.
+    disconnected_at: Option<Instant>,
+}
+
+/// Requests one OAuth client made in the current rate-limit window.
+#[derive(Debug, Clone, Copy)]
+struct RateWindow {
+    started: Instant,
+    count: u32,
 }
 
 /// Starts emulators.
@@ -468,5 +353,46 @@ impl RunningEmulator {
 impl Drop for RunningEmulator {
     fn drop(&mut self) {
         self.cancel.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn state(threading_timeline: Duration) -> EmulatorState {
+        EmulatorState::new(EmulatorConfig { threading_timeline, ..EmulatorConfig::default() }, "http://emu.test")
+    }
+
+    #[test]
+    fn a_message_within_the_threading_timeline_continues_the_disconnected_conversation() {
+        let s = state(Duration::from_secs(72 * 3600));
+        let mut events = s.subscribe();
+        let (first, starts) = s.conversation_for("c1");
+        assert!(starts, "a new conversation is routed");
+        assert_eq!(s.conversation_for("c1"), (first.clone(), false), "still connected: same, no new routing");
+        s.end_conversation("c1");
+        match events.try_recv().unwrap() {
+            EmulatorEvent::ConversationEnded { customer_id, conversation_id } => {
+                assert_eq!((customer_id.as_str(), conversation_id.as_str()), ("c1", first.as_str()));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.conversation_for("c1"), (first.clone(), true), "re-opened and routed again");
+        assert_eq!(s.conversation_for("c1"), (first, false));
+        assert_ne!(s.conversation_for("c2").0, s.conversation_for("c1").0, "another customer, another conversation");
+    }
+
+    #[test]
+    fn a_message_after_the_threading_timeline_starts_a_new_conversation() {
+        let s = state(Duration::ZERO);
+        let (first, _) = s.conversation_for("c1");
+        assert_eq!(s.conversation_for("c1").0, first, "the timeline only counts once disconnected");
+        s.end_conversation("c1");
+        let (second, starts) = s.conversation_for("c1");
+        assert_ne!(second, first);
+        assert!(starts);
     }
 }

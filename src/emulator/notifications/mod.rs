@@ -231,13 +231,13 @@ fn now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// A Genesys `ErrorBody`.
+/// A Genesys `ErrorBody`, from the emulator's one builder.
 fn error(status: StatusCode, code: &str, message: &str, params: Value) -> Response {
-    let body = json!({
-        "message": message, "code": code, "status": status.as_u16(),
-        "messageParams": params, "contextId": uuid::Uuid::new_v4().to_string(), "details": [], "errors": [],
-    });
-    (status, Json(body)).into_response()
+    let params = match params {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    super::routes::errors::error_body(status, code, message, params, Vec::new())
 }
 
 fn unauthorized() -> Response {
