@@ -49,7 +49,7 @@ async fn rate_limit_gives_up_after_max_retries() {
     emu.faults().rate_limit(10, 0);
     let err = client.integration().await.unwrap_err();
     assert_eq!(err.status(), Some(429));
-    assert_eq!(err.code(), Some("too.many.requests"));
+    assert_eq!(err.code(), Some("too.many.requests.retry.after"));
     assert!(err.correlation_id().is_some(), "keeps ININ-Correlation-ID");
     assert_eq!(integration_gets(&emu), vec![429, 429, 429], "1 try + 2 retries");
 }

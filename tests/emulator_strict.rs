@@ -382,7 +382,7 @@ async fn over_the_budget_the_answer_is_429_with_retry_after() {
     }
     let (status, headers, body) = e.call(Method::GET, INTEGRATION, None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert_error_body(&body, 429, "too.many.requests");
+    assert_error_body(&body, 429, "too.many.requests.retry.after");
     assert_eq!(body["limit"]["value"], 2);
     let retry_after: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");

@@ -196,6 +196,8 @@ fn the_chat_header_names_a_missing_presence_permission() {
         message: "the OAuth client lacks the permission analytics:conversationDetail:view".into(),
     });
     ui.harness.get_by_label_contains("analytics:conversationDetail:view");
+    ui.feed(Event::ChatMessageAdded(presence("acd.start", serde_json::json!({ "queueId": "q1" }), "Queued")));
+    assert!(ui.harness.query_by_label("Waiting in queue").is_none(), "no live state that could only go stale");
 }
 
 #[test]

@@ -10,7 +10,9 @@ use super::chat::store_and_show;
 use super::command::{Event, ToastLevel};
 use super::worker::Shared;
 use crate::genesys::Client;
-use crate::genesys::notifications::{NotifierEvent, SessionOptions, WatchCommand, run_session};
+use crate::genesys::notifications::{
+    NotifierEvent, SessionOptions, WatchCommand, missing_permission_message, run_session,
+};
 use crate::model::{ChatMessage, DeliveryStatus, Direction, MessageKind, Sender, TrafficEntry};
 
 struct Session {
@@ -91,11 +93,12 @@ impl Presence {
                 };
                 store_and_show(shared, message).await;
             }
-            NotifierEvent::Rejected { message, .. } => {
+            NotifierEvent::Rejected { missing_permissions, .. } => {
                 if let Some(session) = self.sessions.get_mut(&account.to_lowercase())
                     && !session.rejection_reported
                 {
                     session.rejection_reported = true;
+                    let message = missing_permission_message(&missing_permissions);
                     shared.events.send(Event::PresenceUnavailable { account: account.to_string(), message });
                 }
             }

@@ -203,7 +203,10 @@ pub struct ContentItem {
     pub extra: BTreeMap<String, Value>,
 }
 
-/// `channel.metadata` on inbound messages: custom attributes for Architect.
+/// `channel.metadata` on inbound messages: custom attributes for Architect
+/// ("Get Participant Data"). The SDK's `ConversationChannelMetadata` lists only
+/// `subType`; `customAttributes` here is where integrators' handoff guides put
+/// them, which is unconfirmed by the official models.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelMetadata {

@@ -190,7 +190,9 @@ fn thread_ui(
     ui.horizontal(|ui| {
         ui.heading(thread.title().unwrap_or(&key.1).to_string());
         ui.weak(format!("{} · customer {}", key.0, key.1));
-        if let Some(live) = &thread.live {
+        // Without the detail events the live state would only go stale.
+        let presence_problem = state.chats.presence_problem(&key.0).is_some();
+        if let Some(live) = thread.live.as_ref().filter(|_| !presence_problem) {
             let color = match live {
                 crate::app::chats::LiveState::WaitingInQueue => ui.visuals().warn_fg_color,
                 crate::app::chats::LiveState::WithAgent(_) => egui::Color32::from_rgb(90, 180, 110),

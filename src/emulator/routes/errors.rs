@@ -4,8 +4,10 @@
 //! and the OAuth error shape of `/oauth/token`.
 //!
 //! The SDK documents the fields, not the values: the `code` strings below
-//! (`bad.request`, `bad.credentials`, `missing.permissions`, `not.found`,
-//! `too.many.requests`) and the messages are unconfirmed. `bad.credentials`
+//! (`bad.request`, `bad.credentials`, `missing.permissions`, `not.found`) and
+//! the messages are unconfirmed. The 429 body follows Genesys' announcement of
+//! normalized 429 answers (code `too.many.requests.retry.after`, `Retry-After`
+//! always set: https://developer.genesys.cloud/forum/t/normalized-platform-api-429-responses/12028). `bad.credentials`
 //! with "Invalid login credentials." is what third-party test code records.
 
 use axum::http::{HeaderValue, StatusCode, header};
@@ -125,13 +127,8 @@ impl IntoResponse for ApiError {
 /// limits (https://developer.genesys.cloud/platform/api/rate-limits).
 fn too_many_requests(limit: &RateLimited) -> Response {
     let status = StatusCode::TOO_MANY_REQUESTS;
-    let mut body = error_json(
-        status,
-        "too.many.requests",
-        "Rate limit exceeded the maximum. Retry the request after the number of seconds in the Retry-After header.",
-        Map::new(),
-        vec![],
-    );
+    let message = format!("Rate limit exceeded the maximum. Retry the request in [{}] seconds", limit.retry_after);
+    let mut body = error_json(status, "too.many.requests.retry.after", &message, Map::new(), vec![]);
     if let Some(allowed) = limit.allowed {
         // `limit` is an ErrorBody field; the key is the documented per-client
         // limit name (https://developer.genesys.cloud/organization/organization/limits#platform-api).

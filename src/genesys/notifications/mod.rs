@@ -294,6 +294,22 @@ pub fn rejection_message(topic: &ChannelTopic) -> String {
     )
 }
 
+/// The short form for a chat header: which permission is missing and where
+/// to add it, without the topic.
+pub fn missing_permission_message(missing_permissions: &[String]) -> String {
+    let perms: Vec<&str> = missing_permissions.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+    if perms.is_empty() {
+        "Genesys refused the conversation event topics without naming a permission: check the OAuth client's roles \
+         (Admin > Integrations > OAuth > Roles)"
+            .into()
+    } else {
+        format!(
+            "the OAuth client lacks {}: add a role with it to the client (Admin > Integrations > OAuth > Roles)",
+            perms.join(", ")
+        )
+    }
+}
+
 /// For a subscription call in the traffic history: which topics Genesys
 /// rejected and the permissions it named, or `None` when nothing was rejected.
 pub fn rejection_summary(url: &str, response_body: &str) -> Option<String> {
