@@ -77,11 +77,15 @@ fn base64_without_padding() {
     assert_eq!(explain(&[SECRET], &[], TEXT, &header), Some(Mistake::Base64NoPadding));
 }
 
+// The expected headers below were computed independently of this crate, with
+// Python's hmac/hashlib/base64 over json.dumps of the sample (and over the raw
+// sample with the padded secrets), so a bug in `sign` cannot hide itself.
+
 #[test]
 fn reserialised_json_compact_sorted() {
-    let value: serde_json::Value = serde_json::from_slice(TEXT).unwrap();
-    let header = sign(SECRET, &serde_json::to_vec(&value).unwrap());
-    assert_eq!(explain(&[SECRET], &[], TEXT, &header), Some(Mistake::ReserialisedJson(JsonStyle::CompactSortedKeys)));
+    // json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    let header = "sha256=2AP3cyHslHoB8+dejsmFIWXh1xsPCZxG99vW78O5Ubk=";
+    assert_eq!(explain(&[SECRET], &[], TEXT, header), Some(Mistake::ReserialisedJson(JsonStyle::CompactSortedKeys)));
 }
 
 #[test]
@@ -105,31 +109,36 @@ fn js_stringify_formats_numbers_and_strings_like_javascript() {
 
 #[test]
 fn reserialised_json_pretty() {
-    let value: serde_json::Value = serde_json::from_slice(TEXT).unwrap();
-    let header = sign(SECRET, &serde_json::to_vec_pretty(&value).unwrap());
-    assert_eq!(explain(&[SECRET], &[], TEXT, &header), Some(Mistake::ReserialisedJson(JsonStyle::Pretty)));
+    // json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)
+    let header = "sha256=EgoHilUtax5kJyX3c1Br95WvqQ8xHR1ci/D95GDe7Rk=";
+    assert_eq!(explain(&[SECRET], &[], TEXT, header), Some(Mistake::ReserialisedJson(JsonStyle::Pretty)));
 }
 
 #[test]
 fn sender_secret_with_whitespace() {
-    for padded in ["DEADBEEF\n", " DEADBEEF", "DEADBEEF\r\n", "\tDEADBEEF\t"] {
-        let header = sign(padded, TEXT);
-        assert_eq!(explain(&[SECRET], &[], TEXT, &header), Some(Mistake::SenderSecretWhitespace), "{padded:?}");
+    for (padded, header) in [
+        ("DEADBEEF\n", "sha256=+nURAoS6EJu2UYelG0x7+zjFPjEWRwx5tVsTJeT90Uw="),
+        (" DEADBEEF", "sha256=tua7Z8j72+fdvf33BASxhTKCTAmpL340xChEVKoLDQU="),
+        ("DEADBEEF\r\n", "sha256=E/8jvHoem/ona+Xz3at0d3qxZYMXk2HAaqqH0xh7aHk="),
+        ("\tDEADBEEF\t", "sha256=f/AtgyaoOYZxAiqkz/yqtNVQo8QtO/VowxX0o6vBo6o="),
+    ] {
+        assert_eq!(explain(&[SECRET], &[], TEXT, header), Some(Mistake::SenderSecretWhitespace), "{padded:?}");
     }
 }
 
 #[test]
 fn our_secret_with_whitespace() {
-    let header = sign(SECRET, TEXT);
-    assert_eq!(explain(&["DEADBEEF\n"], &[], TEXT, &header), Some(Mistake::OurSecretWhitespace));
-    assert_eq!(explain(&["  DEADBEEF "], &[], TEXT, &header), Some(Mistake::OurSecretWhitespace));
+    // The sample signed with the clean secret.
+    let header = "sha256=hRs06zBmaX9i8m0EeBsagod3+ktPBHnHJotB+ea3Ku4=";
+    assert_eq!(explain(&["DEADBEEF\n"], &[], TEXT, header), Some(Mistake::OurSecretWhitespace));
+    assert_eq!(explain(&["  DEADBEEF "], &[], TEXT, header), Some(Mistake::OurSecretWhitespace));
 }
 
 #[test]
 fn another_accounts_secret_is_named() {
-    let header = sign("acme-prod-secret", TEXT);
+    let header = "sha256=6gb7UuTFuMZ7bSjmSAHa6JqMmKOog5s9WDEt2I7CKLM="; // signed with "acme-prod-secret"
     let others = [("Acme Dev", "acme-dev-secret"), ("Acme Prod", "acme-prod-secret")];
-    let mistake = explain(&[SECRET], &others, TEXT, &header);
+    let mistake = explain(&[SECRET], &others, TEXT, header);
     assert_eq!(mistake, Some(Mistake::OtherAccountSecret("Acme Prod".into())));
     let text = signature::describe(SignatureVerdict::Invalid, mistake.as_ref()).unwrap();
     assert!(text.contains("\"Acme Prod\""), "{text}");
@@ -138,32 +147,38 @@ fn another_accounts_secret_is_named() {
 
 #[test]
 fn unrelated_wrong_signatures_get_no_explanation() {
-    assert_eq!(explain(&[SECRET], &[("Other", "zzz")], TEXT, &sign("wrong", TEXT)), None);
+    let signed_with_wrong = "sha256=BU+Xts7tlLEhWXYo6ZwvpSad/K3G73hNe5iVE52pooM=";
+    assert_eq!(explain(&[SECRET], &[("Other", "zzz")], TEXT, signed_with_wrong), None);
     assert_eq!(explain(&[SECRET], &[], TEXT, "sha256=not base64 at all"), None);
     assert_eq!(explain(&[SECRET], &[], TEXT, ""), None);
     // Signature of another body (e.g. altered in transit).
-    assert_eq!(explain(&[SECRET], &[], TEXT, &sign(SECRET, b"{}")), None);
+    assert_eq!(explain(&[SECRET], &[], TEXT, "sha256=+C26guljndYtz3c8q+9Uuq2hUBCscFoEPy2d0wtiNnw="), None);
     let text = signature::describe(SignatureVerdict::Invalid, None).unwrap();
     assert!(text.contains("differs"), "{text}");
 }
 
 #[test]
-fn every_explanation_names_a_fix() {
-    let all = [
-        Mistake::HexInsteadOfBase64 { with_prefix: true },
-        Mistake::HexInsteadOfBase64 { with_prefix: false },
-        Mistake::MissingPrefix,
-        Mistake::Base64Url,
-        Mistake::Base64NoPadding,
-        Mistake::ReserialisedJson(JsonStyle::CompactSortedKeys),
-        Mistake::ReserialisedJson(JsonStyle::JsStringify),
-        Mistake::ReserialisedJson(JsonStyle::Pretty),
-        Mistake::SenderSecretWhitespace,
-        Mistake::OurSecretWhitespace,
-        Mistake::OtherAccountSecret("B".into()),
+fn every_explanation_names_the_fix_for_its_mistake() {
+    // Each mistake's sentence must carry the words of its own remedy, not just any text.
+    let cases = [
+        (Mistake::HexInsteadOfBase64 { with_prefix: true }, "encode the HMAC bytes with base64, not hex"),
+        (Mistake::HexInsteadOfBase64 { with_prefix: false }, "has no sha256= prefix"),
+        (Mistake::MissingPrefix, "send \"sha256=\" followed by the base64 MAC"),
+        (Mistake::Base64Url, "use standard base64 (+ and /, with = padding)"),
+        (Mistake::Base64NoPadding, "use standard base64 with padding"),
+        (Mistake::ReserialisedJson(JsonStyle::CompactSortedKeys), "(compact, keys sorted)"),
+        (Mistake::ReserialisedJson(JsonStyle::JsStringify), "(JSON.stringify style)"),
+        (Mistake::ReserialisedJson(JsonStyle::Pretty), "(pretty-printed)"),
+        (Mistake::SenderSecretWhitespace, "re-copy the secret token without spaces or line breaks"),
+        (Mistake::OurSecretWhitespace, "remove the spaces or line breaks from this account's webhook secret"),
+        (Mistake::OtherAccountSecret("B".into()), "account \"B\""),
     ];
-    for m in all {
-        let text = m.to_string();
-        assert!(text.contains(':'), "explanation should say what and how to fix: {text}");
+    for (mistake, remedy) in cases {
+        let text = mistake.to_string();
+        assert!(text.contains(remedy), "{mistake:?} should say {remedy:?}: {text}");
+    }
+    for style in [JsonStyle::CompactSortedKeys, JsonStyle::JsStringify, JsonStyle::Pretty] {
+        let text = Mistake::ReserialisedJson(style).to_string();
+        assert!(text.contains("sign and verify exactly the bytes sent on the wire"), "{text}");
     }
 }
