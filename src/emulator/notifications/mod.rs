@@ -12,19 +12,18 @@
 //!   replayed to a late subscriber (it reads the conversation instead, see
 //!   [`conversation`]).
 
+mod channels;
 mod conversation;
+mod socket;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -100,13 +99,16 @@ impl NotificationHub {
     /// Routes to merge into the emulator's router.
     pub fn routes(&self) -> Router {
         Router::new()
-            .route("/api/v2/notifications/channels", post(create_channel))
+            .route("/api/v2/notifications/channels", post(channels::create_channel))
             .route(
                 "/api/v2/notifications/channels/{id}/subscriptions",
-                get(list_subscriptions).post(add_subscriptions).put(replace_subscriptions).delete(delete_subscriptions),
+                get(channels::list_subscriptions)
+                    .post(channels::add_subscriptions)
+                    .put(channels::replace_subscriptions)
+                    .delete(channels::delete_subscriptions),
             )
             .route("/api/v2/conversations/messages/{id}", get(conversation::get_conversation))
-            .route("/channels/{id}", get(open_socket))
+            .route("/channels/{id}", get(socket::open_socket))
             .with_state(self.clone())
     }
 
@@ -246,189 +248,4 @@ fn unauthorized() -> Response {
 
 fn channel_not_found(id: &str) -> Response {
     error(StatusCode::NOT_FOUND, "not.found", &format!("Channel {id} does not exist or expired"), json!({}))
-}
-
-async fn create_channel(State(hub): State<NotificationHub>, headers: HeaderMap) -> Response {
-    if !hub.authorized(&headers) {
-        return unauthorized();
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_string();
-    let id = format!("streaming-0-{}", uuid::Uuid::new_v4().simple());
-    let expires = OffsetDateTime::now_utc() + time::Duration::hours(24);
-    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    {
-        let mut state = hub.lock();
-        // The emulator has one OAuth client, so all its channels count against one cap.
-        while state.channels.len() >= CHANNEL_CAP {
-            let oldest =
-                state.channels.iter().min_by_key(|(_, c)| (c.socket.is_some(), c.last_used)).map(|(id, _)| id.clone());
-            let Some(oldest) = oldest else { break };
-            if let Some(socket) = state.channels.remove(&oldest).and_then(|c| c.socket) {
-                let _ = socket.send(Outgoing::Close);
-            }
-        }
-        let channel = HubChannel { topics: BTreeSet::new(), socket: None, last_used: Instant::now() };
-        state.channels.insert(id.clone(), channel);
-        state.channels_created += 1;
-    }
-    Json(json!({ "id": id, "connectUri": format!("ws://{host}/channels/{id}"), "expires": expires })).into_response()
-}
-
-#[derive(Deserialize)]
-struct TopicRef {
-    id: String,
-}
-
-#[derive(Deserialize)]
-struct SubscribeQuery {
-    #[serde(default, rename = "ignoreErrors")]
-    ignore_errors: Option<String>,
-}
-
-fn topics_of(body: &[u8]) -> Result<Vec<String>, String> {
-    serde_json::from_slice::<Vec<TopicRef>>(body)
-        .map(|v| v.into_iter().map(|t| t.id).collect())
-        .map_err(|e| format!("The request body must be a JSON array of {{\"id\": topic}}: {e}"))
-}
-
-async fn change_subscriptions(
-    hub: NotificationHub,
-    headers: HeaderMap,
-    id: String,
-    query: SubscribeQuery,
-    body: &[u8],
-    replace: bool,
-) -> Response {
-    if !hub.authorized(&headers) {
-        return unauthorized();
-    }
-    let topics = match topics_of(body) {
-        Ok(t) => t,
-        Err(message) => return error(StatusCode::BAD_REQUEST, "bad.request", &message, json!({})),
-    };
-    let ignore_errors = query.ignore_errors.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if !ignore_errors && let Some(refused) = topics.iter().find(|t| !hub.is_permitted(t)) {
-        let permissions = hub.config.missing_permissions.join(", ");
-        let message = format!("You are missing the following permission(s) to subscribe to {refused}: {permissions}");
-        return error(StatusCode::FORBIDDEN, "missing.permissions", &message, json!({ "permissions": permissions }));
-    }
-    let answer: Vec<Value> = topics.iter().map(|t| hub.topic_json(t)).collect();
-    let mut state = hub.lock();
-    let Some(channel) = state.channels.get_mut(&id) else {
-        return channel_not_found(&id);
-    };
-    if replace {
-        channel.topics.clear();
-    }
-    channel.topics.extend(topics.into_iter().filter(|t| hub.is_permitted(t)));
-    channel.last_used = Instant::now();
-    Json(json!({ "entities": answer })).into_response()
-}
-
-async fn add_subscriptions(
-    State(hub): State<NotificationHub>,
-    Path(id): Path<String>,
-    Query(query): Query<SubscribeQuery>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    change_subscriptions(hub, headers, id, query, &body, false).await
-}
-
-async fn replace_subscriptions(
-    State(hub): State<NotificationHub>,
-    Path(id): Path<String>,
-    Query(query): Query<SubscribeQuery>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    change_subscriptions(hub, headers, id, query, &body, true).await
-}
-
-async fn list_subscriptions(
-    State(hub): State<NotificationHub>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if !hub.authorized(&headers) {
-        return unauthorized();
-    }
-    let Some(topics) = hub.lock().channels.get(&id).map(|c| c.topics.iter().cloned().collect::<Vec<_>>()) else {
-        return channel_not_found(&id);
-    };
-    let entities: Vec<Value> = topics.iter().map(|t| hub.topic_json(t)).collect();
-    Json(json!({ "entities": entities })).into_response()
-}
-
-async fn delete_subscriptions(
-    State(hub): State<NotificationHub>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if !hub.authorized(&headers) {
-        return unauthorized();
-    }
-    match hub.lock().channels.get_mut(&id) {
-        Some(channel) => channel.topics.clear(),
-        None => return channel_not_found(&id),
-    }
-    // Whether Genesys answers 200 or 204 here is not documented; no body either way.
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn open_socket(
-    State(hub): State<NotificationHub>,
-    Path(id): Path<String>,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let (tx, rx) = mpsc::unbounded_channel();
-    {
-        let mut state = hub.lock();
-        let Some(channel) = state.channels.get_mut(&id) else {
-            return channel_not_found(&id);
-        };
-        channel.last_used = Instant::now();
-        if let Some(old) = channel.socket.replace(tx) {
-            let _ = old.send(Outgoing::Close);
-        }
-    }
-    let heartbeat = hub.config.heartbeat;
-    upgrade.on_upgrade(move |socket| serve_socket(hub, socket, rx, heartbeat))
-}
-
-async fn serve_socket(
-    hub: NotificationHub,
-    mut socket: WebSocket,
-    mut rx: mpsc::UnboundedReceiver<Outgoing>,
-    heartbeat: Duration,
-) {
-    let beat =
-        json!({ "topicName": "channel.metadata", "eventBody": { "message": "WebSocket Heartbeat" } }).to_string();
-    let mut ticker = tokio::time::interval(heartbeat);
-    ticker.tick().await;
-    loop {
-        tokio::select! {
-            out = rx.recv() => match out {
-                Some(Outgoing::Text(text)) => {
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        return;
-                    }
-                }
-                Some(Outgoing::Close) | None => {
-                    let _ = socket.send(Message::Close(None)).await;
-                    return;
-                }
-            },
-            _ = ticker.tick() => {
-                let muted = hub.lock().muted;
-                if !muted && socket.send(Message::Text(beat.clone().into())).await.is_err() {
-                    return;
-                }
-            }
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
-            },
-        }
-    }
 }

@@ -12,15 +12,19 @@
 //!   for a subscriber that joined after the first events were sent (Genesys replays nothing).
 
 mod api;
+mod presence;
 mod session;
+mod snapshot;
+mod tracking;
 
 use std::future::Future;
 use std::time::Duration;
 
 use serde::Deserialize;
-use time::OffsetDateTime;
 
+pub use presence::{PresenceEvent, PresenceKind, parse_message};
 pub use session::run_session;
+pub use snapshot::{ConversationSnapshot, EntityId, ParticipantSnapshot, snapshot_events};
 
 /// Topic suffixes watched per conversation. `user.start` may not fire for
 /// Open Messaging, so `acd.end` (answered by an agent) also counts as a join;
@@ -127,79 +131,6 @@ pub trait NotificationsApi: Send + Sync + 'static {
         &self,
         conversation_id: &str,
     ) -> impl Future<Output = Result<ConversationSnapshot, ApiError>> + Send;
-}
-
-/// What happened in a conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PresenceKind {
-    /// Routed to a queue (`acd.start`).
-    Queued { queue_id: Option<String> },
-    /// An agent connected (`user.start`, or `acd.end` answered by an agent).
-    AgentJoined { user_id: Option<String> },
-    /// The agent disconnected (`user.end`), with Genesys' `disconnectType`.
-    AgentLeft { user_id: Option<String>, disconnect_type: Option<String> },
-    /// After-contact work finished (`acw` or `wrapup`).
-    WrapUp { code: Option<String>, notes: Option<String>, duration_ms: Option<u64> },
-    /// The customer side ended (`customer.end`).
-    CustomerLeft,
-    /// Another detail event of a watched conversation.
-    Other { suffix: String },
-}
-
-impl PresenceKind {
-    /// A timeline line: "Agent <id> joined", "Wrap-up: <code> (<duration>)", ...
-    pub fn describe(&self, agent_name: Option<&str>) -> String {
-        let who = |id: &Option<String>| agent_name.map(str::to_string).or_else(|| id.clone());
-        match self {
-            PresenceKind::Queued { queue_id: Some(q) } => format!("Queued (queue {q})"),
-            PresenceKind::Queued { queue_id: None } => "Queued".into(),
-            PresenceKind::AgentJoined { user_id } => match who(user_id) {
-                Some(name) => format!("Agent {name} joined"),
-                None => "Agent joined".into(),
-            },
-            PresenceKind::AgentLeft { user_id, disconnect_type } => {
-                let how = disconnect_type.as_deref().map(|d| format!(" ({})", d.to_lowercase())).unwrap_or_default();
-                match who(user_id) {
-                    Some(name) => format!("Agent {name} left{how}"),
-                    None => format!("Agent left{how}"),
-                }
-            }
-            PresenceKind::WrapUp { code, duration_ms, .. } => {
-                let code = code.as_deref().unwrap_or("no code");
-                match duration_ms {
-                    Some(ms) => format!("Wrap-up: {code} ({})", format_duration_ms(*ms)),
-                    None => format!("Wrap-up: {code}"),
-                }
-            }
-            PresenceKind::CustomerLeft => "Customer left".into(),
-            PresenceKind::Other { suffix } => format!("Conversation event: {suffix}"),
-        }
-    }
-
-    /// True when the conversation will send nothing more worth watching.
-    pub fn ends_conversation(&self) -> bool {
-        matches!(self, PresenceKind::WrapUp { .. })
-    }
-}
-
-fn format_duration_ms(ms: u64) -> String {
-    let secs = ms / 1000;
-    if secs >= 60 { format!("{}m {:02}s", secs / 60, secs % 60) } else { format!("{secs}s") }
-}
-
-/// One conversation event from the socket (or from the snapshot fetch).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PresenceEvent {
-    pub conversation_id: String,
-    pub kind: PresenceKind,
-    /// `eventTime` (epoch ms) when present, else when it arrived.
-    pub at: OffsetDateTime,
-    pub topic: String,
-    /// The socket message as received (no secrets in it). For a snapshot, an
-    /// envelope of the same shape whose `source` names the conversation read.
-    pub raw: String,
-    /// Read from the conversation (`GET /api/v2/conversations/messages/{id}`), not the socket.
-    pub from_snapshot: bool,
 }
 
 /// What a session reports.
@@ -338,127 +269,6 @@ pub fn rejection_summary(url: &str, response_body: &str) -> Option<String> {
             })
         }
     ))
-}
-
-/// Parses a socket message. `Ok(None)` for heartbeats and messages of no interest.
-pub fn parse_message(text: &str) -> Result<Option<PresenceEvent>, String> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Envelope {
-        topic_name: String,
-        #[serde(default)]
-        event_body: serde_json::Value,
-    }
-    let envelope: Envelope = serde_json::from_str(text).map_err(|e| format!("notification is not JSON: {e}"))?;
-    let Some(rest) = envelope.topic_name.strip_prefix("v2.detail.events.conversation.") else {
-        return Ok(None);
-    };
-    let Some((conversation_id, suffix)) = rest.split_once('.') else {
-        return Ok(None);
-    };
-    let body = &envelope.event_body;
-    let string = |key: &str| body.get(key).and_then(|v| v.as_str()).map(str::to_string);
-    let kind = match suffix {
-        "acd.start" => PresenceKind::Queued { queue_id: string("queueId") },
-        "acd.end" if is_transfer(string("disconnectType").as_deref()) => {
-            PresenceKind::AgentJoined { user_id: string("answeredUserId") }
-        }
-        "user.start" => PresenceKind::AgentJoined { user_id: string("userId") },
-        "user.end" => PresenceKind::AgentLeft { user_id: string("userId"), disconnect_type: string("disconnectType") },
-        "acw" | "wrapup" => PresenceKind::WrapUp {
-            code: string("wrapupCode"),
-            notes: string("wrapupNotes"),
-            duration_ms: body.get("wrapupDurationMs").and_then(|v| v.as_u64()),
-        },
-        "customer.end" => PresenceKind::CustomerLeft,
-        other => PresenceKind::Other { suffix: other.to_string() },
-    };
-    // `eventTime`'s unit is not documented in the SDK; epoch milliseconds is what
-    // the published samples show.
-    let at = body
-        .get("eventTime")
-        .and_then(|v| v.as_i64())
-        .and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok())
-        .unwrap_or_else(OffsetDateTime::now_utc);
-    Ok(Some(PresenceEvent {
-        conversation_id: string("conversationId").unwrap_or_else(|| conversation_id.to_string()),
-        kind,
-        at,
-        topic: envelope.topic_name.clone(),
-        raw: text.to_string(),
-        from_snapshot: false,
-    }))
-}
-
-/// `acd.end` leaves the queue to an agent with `disconnectType` `TRANSFER`
-/// (the SDK's enum is upper case; compared case-insensitively as the SDK does).
-fn is_transfer(disconnect_type: Option<&str>) -> bool {
-    disconnect_type.is_some_and(|d| d.eq_ignore_ascii_case("transfer"))
-}
-
-/// One participant of `MessageConversation` (every field optional in the SDK).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParticipantSnapshot {
-    #[serde(default)]
-    pub purpose: Option<String>,
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub user: Option<EntityId>,
-    #[serde(default)]
-    pub queue: Option<EntityId>,
-}
-
-/// `DomainEntityRef` reduced to its id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct EntityId {
-    #[serde(default)]
-    pub id: Option<String>,
-}
-
-/// `MessageConversation`, reduced to who takes part.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ConversationSnapshot {
-    #[serde(default)]
-    pub participants: Vec<ParticipantSnapshot>,
-}
-
-/// The presence a late subscriber missed: a queue (`acd`) or agent participant
-/// that is connected now. Purposes and states are the SDK's `MessageMediaParticipant` values.
-pub fn snapshot_events(conversation_id: &str, snapshot: &ConversationSnapshot) -> Vec<PresenceEvent> {
-    let connected = |p: &&ParticipantSnapshot| p.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("connected"));
-    let purpose =
-        |p: &ParticipantSnapshot, want: &str| p.purpose.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want));
-    let event = |suffix: &str, kind, body: serde_json::Value| {
-        let topic = conversation_topic(conversation_id, suffix);
-        let raw = serde_json::json!({
-            "topicName": topic,
-            "eventBody": body,
-            "source": format!("GET /api/v2/conversations/messages/{conversation_id}"),
-        });
-        PresenceEvent {
-            conversation_id: conversation_id.to_string(),
-            kind,
-            at: OffsetDateTime::now_utc(),
-            topic,
-            raw: raw.to_string(),
-            from_snapshot: true,
-        }
-    };
-    let mut events = Vec::new();
-    for p in snapshot.participants.iter().filter(connected) {
-        if purpose(p, "acd") {
-            let queue_id = p.queue.as_ref().and_then(|q| q.id.clone());
-            let body = serde_json::json!({ "conversationId": conversation_id, "queueId": queue_id });
-            events.push(event("acd.start", PresenceKind::Queued { queue_id }, body));
-        } else if purpose(p, "agent") {
-            let user_id = p.user.as_ref().and_then(|u| u.id.clone());
-            let body = serde_json::json!({ "conversationId": conversation_id, "userId": user_id });
-            events.push(event("user.start", PresenceKind::AgentJoined { user_id }, body));
-        }
-    }
-    events
 }
 
 #[cfg(test)]

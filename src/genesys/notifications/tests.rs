@@ -1,4 +1,6 @@
-use super::session::{Timeline, Watched};
+use time::OffsetDateTime;
+
+use super::tracking::{Timeline, Watched};
 use super::*;
 
 fn event(conversation: &str, kind: PresenceKind) -> PresenceEvent {

@@ -1,0 +1,32 @@
+use super::*;
+
+#[test]
+fn writes_replace_and_keep_the_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("f.json");
+    write_atomic(&path, b"one", 0o600).unwrap();
+    write_atomic(&path, b"two", 0o600).unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"two");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+    // No temp files left behind.
+    assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+}
+
+#[test]
+fn backups_never_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accounts.json");
+    fs::write(&path, b"first").unwrap();
+    let a = copy_to_backup(&path).unwrap();
+    fs::write(&path, b"second").unwrap();
+    let b = copy_to_backup(&path).unwrap();
+    assert_ne!(a, b);
+    assert_eq!(fs::read(&a).unwrap(), b"first");
+    assert_eq!(fs::read(&b).unwrap(), b"second");
+    assert!(a.file_name().unwrap().to_string_lossy().starts_with("accounts.json.corrupt-"));
+}
