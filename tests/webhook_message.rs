@@ -1,4 +1,4 @@
-//! Parsing every outbound sample (API.md §6.1), unknown types kept raw, `nickName`.
+//! Parsing every outbound sample (assets/emulator/samples), unknown types kept raw, `nickName`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use genesys_desk::model::{DeliveryStatus, MessageKind, Sender};

@@ -20,7 +20,7 @@ pub const EMULATOR_INTEGRATION_ID: &str = "e3a1d0c2-5b7f-4c1e-9a0d-00000000e002"
 pub const EMULATOR_INTEGRATION_NAME: &str = "Emulator Open Messaging";
 pub const EMULATOR_WEBHOOK_SECRET: &str = "emulator-webhook-secret";
 
-/// Accounts allowed per environment (the seed's limit).
+/// Accounts allowed per environment (a product rule: see the README's Accounts line).
 pub const MAX_ACCOUNTS_PER_ENVIRONMENT: usize = 5;
 
 use super::account::AccountDraft;

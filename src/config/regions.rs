@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use url::Url;
 
-/// One Genesys Cloud region (API.md §1).
+/// One Genesys Cloud region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Region {
     /// AWS region key, as the SDKs name it (`eu-west-1`).
@@ -21,7 +21,8 @@ pub struct Region {
     pub domain: &'static str,
 }
 
-/// The 17 regions of API.md §1, in the order of that table.
+/// The 17 regions whose API hosts the official SDK lists
+/// (`purecloud_region_hosts.py` in <https://github.com/MyPureCloud/platform-client-sdk-python>).
 pub const REGIONS: [Region; 17] = [
     Region { key: "us-east-1", label: "US East (Virginia)", domain: "mypurecloud.com" },
     Region { key: "us-east-2", label: "US East 2 (FedRAMP)", domain: "use2.us-gov-pure.cloud" },

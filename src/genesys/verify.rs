@@ -63,101 +63,103 @@ pub async fn run_with_traffic(
     traffic: Option<TrafficSink>,
     mut progress: impl FnMut(&Check),
 ) -> VerifyReport {
-    let mut report = VerifyReport::default();
-    let mut push = |c: Check, report: &mut VerifyReport| {
-        progress(&c);
-        report.checks.push(c);
-    };
-    let connect_timeout = options.connect_timeout;
-
+    let mut run = Run { report: VerifyReport::default(), progress: &mut progress };
     // host: the region (or custom host), and that its login host answers TCP.
-    let host_check = host_check(&account.host, connect_timeout).await;
-    let host_ok = host_check.status != CheckStatus::Fail;
-    push(host_check, &mut report);
+    let host = host_check(&account.host, options.connect_timeout).await;
+    let host_ok = host.status != CheckStatus::Fail;
+    run.push(host);
     let client = match Client::new(account, options, traffic) {
-        Ok(c) => Some(c),
+        Ok(client) if host_ok => client,
+        Ok(_) => return run.skip_missing(CheckId::Host),
         Err(e) => {
-            push(failed(CheckId::Token, &e), &mut report);
-            None
+            run.push(failed(CheckId::Token, &e));
+            return run.skip_missing(CheckId::Host);
         }
     };
-    let (Some(client), true) = (client, host_ok) else {
+    if !run.token(&client, account).await {
+        return run.report;
+    }
+    run.integration(&client, account).await;
+    run.send(&client, include_send).await;
+    run.report
+}
+
+/// The report being built; every check is also handed to `progress` as it is made.
+struct Run<'a, P: FnMut(&Check)> {
+    report: VerifyReport,
+    progress: &'a mut P,
+}
+
+impl<P: FnMut(&Check)> Run<'_, P> {
+    fn push(&mut self, check: Check) {
+        (self.progress)(&check);
+        self.report.checks.push(check);
+    }
+
+    /// Skips every check not made yet, because `because` failed.
+    fn skip_missing(mut self, because: CheckId) -> VerifyReport {
         for id in [CheckId::Token, CheckId::Integration, CheckId::Webhook, CheckId::Secret, CheckId::Send] {
-            if !report.checks.iter().any(|c| c.id == id) {
-                push(skipped(id, CheckId::Host), &mut report);
+            if !self.report.checks.iter().any(|c| c.id == id) {
+                self.push(skipped(id, because));
             }
         }
-        return report;
-    };
+        self.report
+    }
 
-    // token
-    match client.token().await {
-        Ok(info) => {
-            let life = info.expires_in_secs.map(|s| format!(", valid {}", human_secs(s))).unwrap_or_default();
-            push(
-                check(
-                    CheckId::Token,
-                    CheckStatus::Pass,
-                    format!("Token issued for client {}{life}", account.client_id),
-                    "",
-                ),
-                &mut report,
-            );
-        }
-        Err(e) => {
-            push(failed(CheckId::Token, &e), &mut report);
-            for id in [CheckId::Integration, CheckId::Webhook, CheckId::Secret, CheckId::Send] {
-                push(skipped(id, CheckId::Token), &mut report);
+    /// The token check; false (with the later checks skipped) when no token was issued.
+    async fn token(&mut self, client: &Client, account: &Account) -> bool {
+        match client.token().await {
+            Ok(info) => {
+                let life = info.expires_in_secs.map(|s| format!(", valid {}", human_secs(s))).unwrap_or_default();
+                let message = format!("Token issued for client {}{life}", account.client_id);
+                self.push(check(CheckId::Token, CheckStatus::Pass, message, ""));
+                true
             }
-            return report;
+            Err(e) => {
+                self.push(failed(CheckId::Token, &e));
+                for id in [CheckId::Integration, CheckId::Webhook, CheckId::Secret, CheckId::Send] {
+                    self.push(skipped(id, CheckId::Token));
+                }
+                false
+            }
         }
     }
 
-    // integration
-    let integration = match client.integration().await {
-        Ok(i) => {
-            push(integration_check(&i), &mut report);
-            Some(i)
-        }
-        Err(e) => {
-            push(failed(CheckId::Integration, &e), &mut report);
-            None
-        }
-    };
-    match &integration {
-        Some(i) => {
-            push(webhook_check(account, i), &mut report);
-            push(secret_check(account, i), &mut report);
-        }
-        None => {
-            push(skipped(CheckId::Webhook, CheckId::Integration), &mut report);
-            push(skipped(CheckId::Secret, CheckId::Integration), &mut report);
+    /// The integration, then its webhook URL and secret.
+    async fn integration(&mut self, client: &Client, account: &Account) {
+        match client.integration().await {
+            Ok(i) => {
+                self.push(integration_check(&i));
+                self.push(webhook_check(account, &i));
+                self.push(secret_check(account, &i));
+            }
+            Err(e) => {
+                self.push(failed(CheckId::Integration, &e));
+                self.push(skipped(CheckId::Webhook, CheckId::Integration));
+                self.push(skipped(CheckId::Secret, CheckId::Integration));
+            }
         }
     }
 
-    // send (optional)
-    if !include_send {
-        push(
-            check(CheckId::Send, CheckStatus::Skip, "Not requested (off by default: it posts a typing event)", ""),
-            &mut report,
-        );
-    } else if report.checks.iter().any(|c| c.id == CheckId::Integration && c.status == CheckStatus::Fail) {
-        push(skipped(CheckId::Send, CheckId::Integration), &mut report);
-    } else {
-        match client.send_typing(&Customer::new(VERIFY_CUSTOMER_ID)).await {
-            Ok(_) => push(
-                check(
-                    CheckId::Send,
-                    CheckStatus::Pass,
-                    "Typing event accepted: the client has conversation:message:receive",
-                    "",
-                ),
-                &mut report,
-            ),
-            Err(e) => push(failed(CheckId::Send, &e), &mut report),
+    /// The optional send check: a typing event proves `conversation:message:receive`.
+    async fn send(&mut self, client: &Client, include_send: bool) {
+        let integration_failed =
+            self.report.checks.iter().any(|c| c.id == CheckId::Integration && c.status == CheckStatus::Fail);
+        if !include_send {
+            let message = "Not requested (off by default: it posts a typing event)";
+            self.push(check(CheckId::Send, CheckStatus::Skip, message, ""));
+        } else if integration_failed {
+            self.push(skipped(CheckId::Send, CheckId::Integration));
+        } else {
+            match client.send_typing(&Customer::new(VERIFY_CUSTOMER_ID)).await {
+                Ok(_) => {
+                    let message = "Typing event accepted: the client has conversation:message:receive";
+                    self.push(check(CheckId::Send, CheckStatus::Pass, message, ""));
+                }
+                Err(e) => self.push(failed(CheckId::Send, &e)),
+            }
         }
     }
-    report
 }
 
 async fn host_check(host: &Host, connect_timeout: Duration) -> Check {

@@ -17,8 +17,7 @@ fn fixture() -> Fixture {
 }
 
 fn open(f: &Fixture) -> AccountStore {
-    AccountStore::open_with_secrets(&f.paths, Secrets::open_with(&f.paths, SecretStoreChoice::File).unwrap())
-        .unwrap()
+    AccountStore::open_with_secrets(&f.paths, Secrets::open_with(&f.paths, SecretStoreChoice::File).unwrap()).unwrap()
 }
 
 fn draft(name: &str) -> AccountDraft {

@@ -48,23 +48,15 @@ fn a_ticket_becomes_customer_attributes_and_text() {
 
 #[test]
 fn bad_fields_are_named_and_odd_priorities_flagged() {
-    let d = TicketDraft {
-        email: "nope".into(),
-        mobile: "call me".into(),
-        attrs: vec!["x".into()],
-        ..Default::default()
-    };
+    let d =
+        TicketDraft { email: "nope".into(), mobile: "call me".into(), attrs: vec!["x".into()], ..Default::default() };
     let errs = d.parse().unwrap_err();
     let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
     assert_eq!(fields, vec![TicketField::Email, TicketField::Mobile, TicketField::Attr, TicketField::Text]);
     assert!(errs[0].message.starts_with("Email \"nope\""));
 
-    let d = TicketDraft {
-        email: "a@b.co".into(),
-        text: "hi".into(),
-        priority: "whenever".into(),
-        ..Default::default()
-    };
+    let d =
+        TicketDraft { email: "a@b.co".into(), text: "hi".into(), priority: "whenever".into(), ..Default::default() };
     let t = d.parse().unwrap();
     assert_eq!(t.custom_attributes["priority"], "whenever");
     assert_eq!(t.warnings.len(), 1);
