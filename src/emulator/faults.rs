@@ -1,7 +1,9 @@
 //! Faults injected at run time into the next requests and deliveries.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use parking_lot::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::Permission;
@@ -26,7 +28,7 @@ pub struct Faults {
 
 impl Faults {
     pub(super) fn lock(&self) -> MutexGuard<'_, FaultState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock()
     }
 
     /// The next `count` API calls get 429 with `Retry-After: retry_after_secs`.

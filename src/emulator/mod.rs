@@ -23,7 +23,9 @@ mod validate;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Instant;
 
 use tokio::sync::broadcast;
@@ -125,12 +127,8 @@ fn token_valid(tokens: &Mutex<HashMap<String, Instant>>, headers: &axum::http::H
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .and_then(|(_, t)| lock(tokens).get(t.trim()).copied())
+        .and_then(|(_, t)| tokens.lock().get(t.trim()).copied())
         .is_some_and(|expires| Instant::now() < expires)
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl EmulatorState {
@@ -167,12 +165,12 @@ impl EmulatorState {
 
     /// A copy of the current configuration.
     pub fn config(&self) -> EmulatorConfig {
-        lock(&self.shared.config).clone()
+        self.shared.config.lock().clone()
     }
 
     /// Changes the configuration (e.g. the webhook URL) while running.
     pub fn update_config(&self, f: impl FnOnce(&mut EmulatorConfig)) {
-        f(&mut lock(&self.shared.config));
+        f(&mut self.shared.config.lock());
     }
 
     pub fn faults(&self) -> Faults {
@@ -190,12 +188,12 @@ impl EmulatorState {
 
     /// Every request handled so far.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.shared.requests).clone()
+        self.shared.requests.lock().clone()
     }
 
     /// Every finished webhook delivery so far.
     pub fn deliveries(&self) -> Vec<DeliveryRecord> {
-        lock(&self.shared.deliveries).clone()
+        self.shared.deliveries.lock().clone()
     }
 
     /// Live events (requests, delivery attempts, deliveries).
@@ -205,8 +203,8 @@ impl EmulatorState {
 
     fn emit(&self, event: EmulatorEvent) {
         match &event {
-            EmulatorEvent::Request(r) => lock(&self.shared.requests).push(r.clone()),
-            EmulatorEvent::Delivery(d) => lock(&self.shared.deliveries).push(d.clone()),
+            EmulatorEvent::Request(r) => self.shared.requests.lock().push(r.clone()),
+            EmulatorEvent::Delivery(d) => self.shared.deliveries.lock().push(d.clone()),
             EmulatorEvent::DeliveryAttempt { .. } | EmulatorEvent::ConversationEnded { .. } => {}
         }
         // No subscriber is fine.
@@ -217,7 +215,7 @@ impl EmulatorState {
     /// within the threading timeline continues it; a later one starts a new
     /// conversation (see [`EmulatorState::conversation_for`]).
     pub(crate) fn end_conversation(&self, customer_id: &str) {
-        let ended = lock(&self.shared.conversations).get_mut(customer_id).map(|c| {
+        let ended = self.shared.conversations.lock().get_mut(customer_id).map(|c| {
             c.disconnected_at = Some(Instant::now());
             c.id.clone()
         });
@@ -239,7 +237,7 @@ impl EmulatorState {
     /// it is not stated outright.
     pub(crate) fn conversation_for(&self, customer_id: &str) -> (String, bool) {
         let timeline = self.config().threading_timeline;
-        let mut conversations = lock(&self.shared.conversations);
+        let mut conversations = self.shared.conversations.lock();
         let now = Instant::now();
         match conversations.get_mut(customer_id) {
             Some(c) if c.disconnected_at.is_none() => (c.id.clone(), false),
@@ -256,7 +254,7 @@ impl EmulatorState {
     }
 
     fn permitted(&self, p: Permission) -> bool {
-        lock(&self.shared.config).permissions.contains(&p) && !self.shared.faults.lock().denied.contains(&p)
+        self.shared.config.lock().permissions.contains(&p) && !self.shared.faults.lock().denied.contains(&p)
     }
 }
 

@@ -17,7 +17,9 @@ mod conversation;
 mod socket;
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -91,9 +93,8 @@ impl NotificationHub {
         Self { config, state: Arc::new(Mutex::new(HubState::default())) }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HubState> {
-        // A panic while holding the lock cannot leave the maps half-written in a harmful way.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HubState> {
+        self.state.lock()
     }
 
     /// Routes to merge into the emulator's router.

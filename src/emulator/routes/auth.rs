@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::super::{EmulatorState, Permission, lock};
+use super::super::{EmulatorState, Permission};
 use super::errors::{ApiError, oauth_error};
 
 /// Client credentials as the SDK sends them: HTTP Basic and
@@ -39,7 +39,7 @@ pub(super) async fn token(State(state): State<EmulatorState>, headers: HeaderMap
     }
     let token = format!("emu-{}", Uuid::new_v4().simple());
     {
-        let mut tokens = lock(&state.shared.tokens);
+        let mut tokens = state.shared.tokens.lock();
         // A long-running emulator issues a token per verify: forget the expired ones.
         let now = Instant::now();
         tokens.retain(|_, expires| *expires > now);

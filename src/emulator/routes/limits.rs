@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use axum::extract::Request;
 
-use super::super::{EmulatorState, RateWindow, lock, token_valid};
+use super::super::{EmulatorState, RateWindow, token_valid};
 use super::errors::RateLimited;
 
 /// Where a counted request stands in its window (for the legacy headers).
@@ -34,7 +34,7 @@ pub(super) fn count(state: &EmulatorState, req: &Request) -> Result<Option<Budge
     // Every token this emulator issues belongs to its one OAuth client.
     let now = Instant::now();
     let window = config.rate_limit_window;
-    let mut windows = lock(&state.shared.rate_windows);
+    let mut windows = state.shared.rate_windows.lock();
     let w = windows.entry(config.client_id.clone()).or_insert(RateWindow { started: now, count: 0 });
     if now.duration_since(w.started) >= window {
         *w = RateWindow { started: now, count: 0 };

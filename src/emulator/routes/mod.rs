@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{EmulatorEvent, EmulatorState, RequestRecord, lock};
+use super::{EmulatorEvent, EmulatorState, RequestRecord};
 use crate::genesys::CORRELATION_HEADER;
 use errors::{ApiError, RateLimited};
 
@@ -74,7 +74,7 @@ async fn faults_and_log(State(state): State<EmulatorState>, req: Request, next: 
         } else {
             if f.expire_token_once {
                 f.expire_token_once = false;
-                lock(&state.shared.tokens).clear();
+                state.shared.tokens.lock().clear();
             }
             None
         };
