@@ -70,7 +70,7 @@ impl ListenerConfig {
 }
 
 /// One webhook request as the engine/CLI sees it, sent after it was answered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// The configured account name (or the path name for unknown/wildcard accounts).
     pub account: String,

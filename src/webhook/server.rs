@@ -13,9 +13,8 @@ use crate::storage::WriterHandle;
 /// Why the listener could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
-    #[error(
-        "cannot listen on {addr}: {source} (is another genesys-desk or program using that port? pick another with --bind)"
-    )]
+    /// The front end adds how to pick another address (flag or Settings field).
+    #[error("cannot listen on {addr}: {source} (is another genesys-desk or program using that port?)")]
     Bind {
         addr: SocketAddr,
         #[source]

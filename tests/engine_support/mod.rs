@@ -7,8 +7,7 @@ use std::time::Duration;
 use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
 use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
 use genesys_desk::emulator::{Emulator, EmulatorConfig, RunningEmulator};
-use genesys_desk::engine::EngineConfig;
-use genesys_desk::genesys::ClientOptions;
+use genesys_desk::engine::{EngineConfig, ListenerSetup};
 
 pub struct Setup {
     pub home: tempfile::TempDir,
@@ -46,11 +45,10 @@ impl Setup {
     /// The engine on this home: listener on port 0, no embedded emulator.
     pub fn engine_config(&self, in_memory_history: bool) -> EngineConfig {
         EngineConfig {
-            paths: self.paths.clone(),
-            listener_addr: "127.0.0.1:0".parse().unwrap(),
+            listener: Some(ListenerSetup { addr: "127.0.0.1:0".parse().unwrap(), accounts: None }),
             emulator: None,
-            client_options: ClientOptions::default(),
             in_memory_history,
+            ..EngineConfig::new(self.paths.clone())
         }
     }
 
