@@ -91,7 +91,7 @@ async fn serve(mut engine: HeadlessEngine, accounts: &[WebhookAccount], json: bo
     // Installed before the first line, so a signal from then on stops cleanly.
     let stop = stop_signal();
     tokio::pin!(stop);
-    let addr = match listener_addr(&mut engine, "pick another with --bind").await {
+    let addr = match listener_addr(&mut engine, None).await {
         Ok(addr) => addr,
         Err(e) => {
             engine.shutdown().await;
@@ -123,12 +123,14 @@ async fn serve(mut engine: HeadlessEngine, accounts: &[WebhookAccount], json: bo
 }
 
 /// Waits for the engine's listener: its address, or why it did not start
-/// and `fix` (how to pick another address).
-pub(super) async fn listener_addr(engine: &mut HeadlessEngine, fix: &str) -> Result<SocketAddr, CliError> {
+/// (and `fix`, when the command picks its address with another flag than `--bind`).
+pub(super) async fn listener_addr(engine: &mut HeadlessEngine, fix: Option<&str>) -> Result<SocketAddr, CliError> {
     while let Some(event) = engine.next().await {
         match event {
             Event::ListenerStarted { addr, .. } => return Ok(addr),
-            Event::ListenerFailed { error } => return Err(CliError::Failed(format!("{error}: {fix}"))),
+            Event::ListenerFailed { error } => {
+                return Err(CliError::Failed(fix.map_or_else(|| error.clone(), |fix| format!("{error}; {fix}"))));
+            }
             other => print_event(&other, false),
         }
     }

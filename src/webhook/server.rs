@@ -13,8 +13,9 @@ use crate::storage::WriterHandle;
 /// Why the listener could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
-    /// The front end adds how to pick another address (flag or Settings field).
-    #[error("cannot listen on {addr}: {source} (is another genesys-desk or program using that port?)")]
+    #[error(
+        "cannot listen on {addr}: {source} (is another genesys-desk or program using that port? pick another with --bind)"
+    )]
     Bind {
         addr: SocketAddr,
         #[source]

@@ -91,9 +91,8 @@ impl Follow {
         // Installed before anything is printed: a Ctrl-C from then on stops cleanly.
         let stop = stop_signal();
         tokio::pin!(stop);
-        let fix = "is `genesys-desk listen` or the app already using that port? stop it, or pick another with \
-                   --listen 127.0.0.1:PORT and point the webhook there";
-        let local_base = match listener_addr(&mut engine, fix).await {
+        let fix = "send --follow takes its address from --listen 127.0.0.1:PORT (point the webhook there)";
+        let local_base = match listener_addr(&mut engine, Some(fix)).await {
             Ok(addr) => local_url(addr),
             Err(e) => {
                 engine.shutdown().await;
