@@ -2,7 +2,6 @@
 //! Emulator account, start a test chat, receive the signed typing event and
 //! agent reply (re-delivered by the emulator as if the 200 was lost, and shown
 //! once), watch the agent join, leave and wrap up, and find it all in SQLite.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod engine_support;
 

@@ -1,7 +1,7 @@
 //! Traffic replay and export through the real engine: a stored signed
 //! delivery is sent to the listener again and arrives as attempt 2; the JSON
 //! and HAR exports parse, hold the chosen entries and no secrets.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly at the first surprise")]
 
 mod engine_support;
 
@@ -65,6 +65,8 @@ async fn engine_with_one_delivery(
         _ => None,
     })
     .await;
+    // As in the app: the emulator's agent would answer to this listener.
+    setup.deliver_to(addr);
     let status = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -1,6 +1,6 @@
 //! Set-up shared by the tests that run the real engine: a fast emulator on
 //! `127.0.0.1:0` and a temp home whose Emulator account points at it.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
 use std::time::Duration;
 
@@ -44,6 +44,7 @@ pub async fn emulator_and_home() -> Setup {
 impl Setup {
     /// The engine on this home: listener on port 0, no embedded emulator.
     pub fn engine_config(&self, in_memory_history: bool) -> EngineConfig {
+        assert!(self.paths.config_dir.starts_with(self.home.path()), "the engine runs on the temp home");
         EngineConfig {
             listener: Some(ListenerSetup { addr: "127.0.0.1:0".parse().unwrap(), accounts: None }),
             emulator: None,
