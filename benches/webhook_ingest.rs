@@ -5,7 +5,7 @@
 //! in the same run with the same client.
 //!
 //! `cargo bench --bench webhook_ingest` (bounded request counts: well under a minute).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly at the first surprise")]
 
 use std::net::SocketAddr;
 use std::sync::Arc;

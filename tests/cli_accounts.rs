@@ -1,5 +1,5 @@
 //! The real binary with a temp GENESYS_DESK_HOME and the 0600 file store.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly at the first surprise")]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@
 //! drop) and passes it to both. Another process could take the port in between;
 //! the send then fails with "cannot listen on", and the test retries on a new
 //! port, which makes the race harmless.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly at the first surprise")]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

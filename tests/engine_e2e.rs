@@ -2,7 +2,6 @@
 //! Emulator account, start a test chat, receive the signed typing event and
 //! agent reply (re-delivered by the emulator as if the 200 was lost, and shown
 //! once), watch the agent join, leave and wrap up, and find it all in SQLite.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod engine_support;
 
@@ -257,11 +256,10 @@ async fn a_corrupt_accounts_file_is_kept_aside_and_the_app_starts_fresh() {
     std::fs::create_dir_all(&paths.config_dir).unwrap();
     std::fs::write(paths.accounts_file(), b"{ \"version\": 1, \"accounts\": [ truncated").unwrap();
     let config = engine::EngineConfig {
-        paths: paths.clone(),
-        listener_addr: "127.0.0.1:0".parse().unwrap(),
+        listener: Some(engine::ListenerSetup { addr: "127.0.0.1:0".parse().unwrap(), accounts: None }),
         emulator: None,
-        client_options: genesys_desk::genesys::ClientOptions::default(),
         in_memory_history: true,
+        ..engine::EngineConfig::new(paths.clone())
     };
     let (handle, rx, task) = engine::spawn(&tokio::runtime::Handle::current(), config, Arc::new(|| {}));
     let mut events = Events { rx, seen: Vec::new() };

@@ -1,6 +1,5 @@
 //! The kill test: a `genesys-desk listen` child ingesting a burst is killed with
 //! SIGKILL mid-burst; every delivery that got a 200 must be in the history.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

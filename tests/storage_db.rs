@@ -1,6 +1,5 @@
 //! History store: in-memory and temp-file databases, idempotent migrations,
 //! traffic filters, chat threads, de-duplication and the group-commit writer.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use genesys_desk::model::{
     Attachment, ChatMessage, DeliveryStatus, Direction, MessageKind, Sender, SignatureVerdict, TrafficEntry,

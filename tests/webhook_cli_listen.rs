@@ -1,6 +1,6 @@
 //! `genesys-desk listen` as a child process: first line, `--json` lines with
-//! exactly the fields, retries as attempts, SIGTERM stops it cleanly.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! exactly the README's fields, retries as attempts, SIGTERM stops it cleanly.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly at the first surprise")]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

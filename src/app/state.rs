@@ -425,6 +425,8 @@ impl AppState {
                 self.emulator = ServiceStatus::Failed(error);
             }
             Event::Toast { level, text } => self.toast_at(level, text, now),
+            // The same facts reach the window as traffic rows and chat lines.
+            Event::Headless(_) => {}
         }
     }
 

@@ -3,7 +3,6 @@
 //! and tests can bind port 0), then what it serves, then one line per request
 //! and webhook delivery. Ctrl-C stops it.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -13,6 +12,7 @@ use super::{CliError, CliResult};
 use crate::config::account::parse_uuid;
 use crate::config::{Field, defaults};
 use crate::emulator::{DeliveryOutcome, Emulator, EmulatorConfig, EmulatorEvent};
+use crate::engine::bind::{DEFAULT_EMULATOR_ADDR, parse_bind};
 
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
@@ -100,12 +100,10 @@ fn shown_secret(value: &str, default: &str, env: &str) -> String {
 }
 
 pub fn run(_home: Option<PathBuf>, args: EmulatorArgs) -> CliResult {
-    let bind = args.bind.clone().unwrap_or_else(|| defaults::EMULATOR_ADDR.to_string());
-    let addr: SocketAddr = bind.parse().map_err(|_| {
-        CliError::Usage(format!("--bind \"{bind}\" is not an address: use IP:PORT, e.g. 127.0.0.1:8786"))
-    })?;
+    let text = args.bind.as_deref().map_or(DEFAULT_EMULATOR_ADDR.to_string(), str::to_string);
+    let addr = parse_bind(&text, DEFAULT_EMULATOR_ADDR).map_err(|e| CliError::Usage(format!("--bind {e}")))?;
     let config = config_from(&args)?;
-    let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+    let runtime = super::runtime()?;
     runtime.block_on(async move {
         let emulator = Emulator::start(addr, config.clone()).await.map_err(|e| {
             CliError::Failed(format!(

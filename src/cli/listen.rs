@@ -2,19 +2,18 @@
 //! is `listening on http://ADDR`; then one line per delivery (`--json`: one JSON
 //! object per line). Ctrl-C or SIGTERM stop it cleanly.
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
-use time::format_description::well_known::Rfc3339;
 
+use super::output::{delivery_json, delivery_line, out, stop_signal};
 use super::{CliError, CliResult};
-use crate::config::defaults::LISTENER_ADDR;
 use crate::config::{AccountStore, Environment, Paths, SecretString};
-use crate::storage::{Db, Writer};
-use crate::webhook::{ANY_ACCOUNT, Delivery, Listener, ListenerConfig, WebhookAccount};
+use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
+use crate::engine::command::ToastLevel;
+use crate::engine::{self, EngineConfig, Event, HeadlessEngine, HeadlessEvent, ListenerSetup};
+use crate::webhook::{ANY_ACCOUNT, Delivery, WebhookAccount};
 
 #[derive(Debug, Args)]
 pub struct ListenArgs {
@@ -35,14 +34,15 @@ pub struct ListenArgs {
 }
 
 pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
-    let bind_text = args.bind.clone().unwrap_or_else(|| LISTENER_ADDR.to_string());
-    let bind: SocketAddr = bind_text.parse().map_err(|_| {
-        CliError::Usage(format!("--bind \"{bind_text}\" is not an address: use IP:PORT, e.g. 127.0.0.1:8787"))
-    })?;
+    let text = args.bind.as_deref().map_or(DEFAULT_LISTENER_ADDR.to_string(), str::to_string);
+    let bind = parse_bind(&text, DEFAULT_LISTENER_ADDR).map_err(|e| CliError::Usage(format!("--bind {e}")))?;
     let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
     let accounts = accounts_for(&paths, &args)?;
-    let rt = crate::runtime::build().context("starting the async runtime")?;
-    rt.block_on(serve(paths, bind, accounts, args.json))
+    let runtime = super::runtime()?;
+    let mut config = EngineConfig::headless(paths, Vec::new());
+    config.listener = Some(ListenerSetup { addr: bind, accounts: Some(accounts.clone()) });
+    let engine = engine::spawn_headless(runtime.handle(), config);
+    runtime.block_on(serve(engine, &accounts, args.json))
 }
 
 fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>, CliError> {
@@ -86,125 +86,67 @@ fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>,
     Ok(accounts.iter().map(WebhookAccount::from).collect())
 }
 
-async fn serve(paths: Paths, bind: SocketAddr, accounts: Vec<WebhookAccount>, json: bool) -> CliResult {
-    let db_path = paths.history_db();
-    let db = Db::open(&db_path).with_context(|| format!("opening the history {}", db_path.display()))?;
-    let writer = Writer::spawn(db).context("starting the history writer")?;
-    let (sink, mut deliveries) = tokio::sync::mpsc::unbounded_channel();
-    let names: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
-    let config = ListenerConfig::new(accounts, paths.media_dir());
-    let listener =
-        Listener::start(bind, config, writer.clone(), sink).await.map_err(|e| CliError::Failed(e.to_string()))?;
-    if let Some(w) = listener.warning() {
-        eprintln!("warning: {w}");
-    }
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on http://{}", listener.addr());
-        let _ = out.flush();
-    }
-    for name in &names {
-        if name == ANY_ACCOUNT {
-            eprintln!("accepting any account: http://{}/hooks/<name>", listener.addr());
-        } else {
-            eprintln!("account {name}: http://{}{}", listener.addr(), crate::config::account::webhook_path(name));
-        }
-    }
-
+/// Prints each delivery the engine's listener answers until Ctrl-C or SIGTERM.
+async fn serve(mut engine: HeadlessEngine, accounts: &[WebhookAccount], json: bool) -> CliResult {
+    // Installed before the first line, so a signal from then on stops cleanly.
     let stop = stop_signal();
     tokio::pin!(stop);
+    let addr = match listener_addr(&mut engine, None).await {
+        Ok(addr) => addr,
+        Err(e) => {
+            engine.shutdown().await;
+            return Err(e);
+        }
+    };
+    out(&format!("listening on http://{addr}"));
+    for account in accounts {
+        if account.name == ANY_ACCOUNT {
+            eprintln!("accepting any account: http://{addr}/hooks/<name>");
+        } else {
+            eprintln!("account {}: http://{addr}{}", account.name, crate::config::account::webhook_path(&account.name));
+        }
+    }
     loop {
         tokio::select! {
             _ = &mut stop => break,
-            next = deliveries.recv() => match next {
-                Some(delivery) => print_delivery(&delivery, json),
+            event = engine.next() => match event {
+                Some(event) => print_event(&event, json),
                 None => break,
             },
         }
     }
-    listener.shutdown().await;
-    while let Ok(delivery) = deliveries.try_recv() {
-        print_delivery(&delivery, json);
+    // Deliveries answered while the listener stopped are still printed.
+    for event in engine.shutdown().await {
+        print_event(&event, json);
     }
-    writer.flush().await.map_err(|e| CliError::Failed(e.to_string()))?;
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM on Unix (also used by `send --follow`).
-pub(super) async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
+/// Waits for the engine's listener: its address, or why it did not start
+/// (and `fix`, when the command picks its address with another flag than `--bind`).
+pub(super) async fn listener_addr(engine: &mut HeadlessEngine, fix: Option<&str>) -> Result<SocketAddr, CliError> {
+    while let Some(event) = engine.next().await {
+        match event {
+            Event::ListenerStarted { addr, .. } => return Ok(addr),
+            Event::ListenerFailed { error } => {
+                return Err(CliError::Failed(fix.map_or_else(|| error.clone(), |fix| format!("{error}; {fix}"))));
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+            other => print_event(&other, false),
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+    Err(CliError::Failed("the engine stopped before the listener started".into()))
 }
 
-/// The `--json` object of one delivery (exactly the fields the issue lists).
-pub fn delivery_json(d: &Delivery) -> serde_json::Value {
-    let m = d.message.as_ref();
-    serde_json::json!({
-        "received_at": d.traffic.at.format(&Rfc3339).unwrap_or_default(),
-        "account": d.account,
-        "status": d.traffic.status,
-        "verdict": d.traffic.verdict.map(|v| v.as_str()),
-        "kind": m.map(|m| m.kind.name()),
-        "customer_id": m.and_then(|m| m.customer_id.clone()),
-        "conversation_id": m.and_then(|m| m.conversation_id.clone()),
-        "text": m.map(|m| m.summary()),
-        "attachments": m.map(|m| m.attachments.clone()).unwrap_or_default(),
-        "id": m.and_then(|m| m.id.clone()),
-        "attempt": d.attempt,
-    })
-}
-
-/// The human line of one delivery.
-pub fn delivery_line(d: &Delivery) -> String {
-    let at = d.traffic.at.format(&Rfc3339).unwrap_or_default();
-    let status = d.traffic.status.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
-    let verdict = d.traffic.verdict.map(|v| v.as_str()).unwrap_or("-");
-    let mut line = format!("{at} {status} {verdict} {}", d.account);
-    if let Some(m) = &d.message {
-        line.push_str(&format!(" {} {}", m.kind.name(), m.customer_id.as_deref().unwrap_or("?")));
-        let summary = m.summary();
-        if !summary.is_empty() {
-            line.push_str(&format!(" {summary:?}"));
-        }
-        for a in &m.attachments {
-            line.push_str(&format!(" <{}>", a.url));
-        }
+/// A delivery on stdout; a warning or error toast on stderr.
+pub(super) fn print_event(event: &Event, json: bool) {
+    match event {
+        Event::Headless(HeadlessEvent::WebhookReceived(d)) => print_delivery(d, json),
+        Event::Toast { level: ToastLevel::Warning, text } => eprintln!("warning: {text}"),
+        Event::Toast { level: ToastLevel::Error, text } => eprintln!("error: {text}"),
+        _ => {}
     }
-    if d.attempt > 1 {
-        line.push_str(&format!(" (attempt {}{})", d.attempt, if d.duplicate { ", duplicate" } else { "" }));
-    }
-    if d.accepted_unsigned {
-        line.push_str(" [ACCEPTED UNSIGNED]");
-    } else if d.traffic.verdict == Some(crate::model::SignatureVerdict::NoSecretConfigured) {
-        line.push_str(" [not verified: no webhook secret]");
-    }
-    if let Some(explanation) = d.traffic.explanation.as_ref().filter(|_| d.traffic.status != Some(200)) {
-        line.push_str(&format!(" — {explanation}"));
-    } else if d.traffic.status != Some(200) {
-        line.push_str(&format!(" — {}", d.traffic.response_body));
-    }
-    line
 }
 
 fn print_delivery(d: &Delivery, json: bool) {
-    let text = if json { delivery_json(d).to_string() } else { delivery_line(d) };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
-    let _ = out.flush();
+    out(&if json { delivery_json(d).to_string() } else { delivery_line(d) });
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod emulator;
 pub mod listen;
+pub mod output;
 pub mod send;
 pub mod verify;
 
@@ -65,6 +66,11 @@ impl From<anyhow::Error> for CliError {
 }
 
 pub type CliResult = Result<(), CliError>;
+
+/// The runtime a subcommand blocks on (the engine runs on it).
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))
+}
 
 /// Runs a parsed subcommand and turns the outcome into an exit code.
 pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {

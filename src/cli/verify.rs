@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::{CliError, CliResult};
 use crate::config::{Account, AccountDraft, AccountStore, Environment, Paths};
-use crate::genesys::{ClientOptions, verify};
+use crate::engine::{self, Command, EngineConfig, Event, HeadlessEngine, RequestId};
+use crate::model::VerifyReport;
 use crate::model::verify::{Check, CheckStatus};
 
 /// Environment variable holding the OAuth client secret for the explicit form.
@@ -103,6 +104,18 @@ pub fn resolve_account(home: Option<PathBuf>, args: &AccountArgs) -> Result<Acco
     }
 }
 
+/// Prints each check as it finishes (unless `--json`); the report at the end.
+async fn checks(engine: &mut HeadlessEngine, json_out: bool) -> Result<VerifyReport, CliError> {
+    while let Some(event) = engine.next().await {
+        match event {
+            Event::CheckFinished { check, .. } if !json_out => println!("{}", check_line(&check)),
+            Event::VerifyFinished { report, .. } => return Ok(report),
+            _ => {}
+        }
+    }
+    Err(CliError::Failed("the engine stopped before verify finished".into()))
+}
+
 fn check_line(c: &Check) -> String {
     let mut out = format!("[{}] {:<12} {}", c.status.as_str(), c.id.as_str(), c.message);
     if !c.hint.is_empty() {
@@ -112,17 +125,26 @@ fn check_line(c: &Check) -> String {
 }
 
 pub fn run(home: Option<PathBuf>, args: VerifyArgs) -> CliResult {
-    let account = resolve_account(home, &args.target)?;
-    let runtime = crate::runtime::build().map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+    let account = resolve_account(home.clone(), &args.target)?;
+    let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
+    let runtime = super::runtime()?;
+    // Verify keeps no history: its requests go to an in-memory one.
+    let config = EngineConfig { in_memory_history: true, ..EngineConfig::headless(paths, vec![account.clone()]) };
+    let mut engine = engine::spawn_headless(runtime.handle(), config);
     let json_out = args.json;
     if !json_out {
         println!("genesys-desk verify: {}", account.name);
     }
-    let report = runtime.block_on(verify::run(&account, ClientOptions::default(), args.send, |c| {
-        if !json_out {
-            println!("{}", check_line(c));
-        }
-    }));
+    let request = RequestId(1);
+    engine.send(Command::Verify {
+        request,
+        env: Environment::Development,
+        account: account.name,
+        include_send: args.send,
+    });
+    let report = runtime.block_on(checks(&mut engine, json_out));
+    runtime.block_on(engine.shutdown());
+    let report = report?;
     if json_out {
         let checks: Vec<_> = report
             .checks

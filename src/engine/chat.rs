@@ -2,16 +2,18 @@
 //! and images, receipts, and what follows an agent message (Delivered receipt,
 //! image download).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use time::OffsetDateTime;
 
 use super::command::{Event, ReceiptOutcome, RequestId, TicketDraft, TicketField, ToastLevel};
-use super::worker::{Shared, lock};
-use crate::config::Account;
+use super::error::ImageError;
+use super::worker::{Engine, Shared, lock};
+use crate::config::{Account, Environment};
 use crate::genesys::{Client, Customer, ImageRef, InboundMessage, ReceiptStatus};
 use crate::model::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender};
+use crate::webhook::public_media_url;
 
 /// Largest agent attachment we download for inline display.
 const MAX_DOWNLOAD_BYTES: usize = 25 * 1024 * 1024;
@@ -37,9 +39,9 @@ fn customer_message(account: &str, customer: &Customer, text: &str) -> ChatMessa
 /// Stores `message` and reports it to the UI.
 pub(super) async fn store_and_show(shared: &Shared, mut message: ChatMessage) -> ChatMessage {
     let copy = message.clone();
-    match shared.writer.call(move |db| db.insert_message(&copy)).await {
-        Ok(Ok(id)) => message.id = Some(id),
-        Ok(Err(e)) | Err(e) => shared.toast(ToastLevel::Error, format!("Message not stored in history: {e}")),
+    match shared.writer.run(move |db| db.insert_message(&copy)).await {
+        Ok(id) => message.id = Some(id),
+        Err(e) => shared.toast(ToastLevel::Error, format!("Message not stored in history: {e}")),
     }
     shared.events.send(Event::ChatMessageAdded(message.clone()));
     message
@@ -48,11 +50,10 @@ pub(super) async fn store_and_show(shared: &Shared, mut message: ChatMessage) ->
 async fn update_status(shared: &Shared, mut message: ChatMessage, status: DeliveryStatus) {
     message.status = status.clone();
     let (id, copy) = (message.id, message.clone());
-    if let Some(id) = id {
-        let stored = shared.writer.call(move |db| db.update_message(id, &copy)).await;
-        if let Ok(Err(e)) | Err(e) = stored {
-            tracing::warn!("message status not stored: {e}");
-        }
+    if let Some(id) = id
+        && let Err(e) = shared.writer.run(move |db| db.update_message(id, &copy)).await
+    {
+        tracing::warn!("message status not stored: {e}");
     }
     shared.events.send(Event::ChatMessageUpdated(message));
 }
@@ -85,13 +86,7 @@ async fn post(
     }
 }
 
-pub(super) async fn start_chat(
-    shared: Shared,
-    account: Account,
-    client: Client,
-    request: RequestId,
-    ticket: TicketDraft,
-) {
+async fn open_chat(shared: Shared, account: Account, client: Client, request: RequestId, ticket: TicketDraft) {
     let draft = ticket.to_genesys();
     let parsed = match draft.parse() {
         Ok(parsed) => parsed,
@@ -131,64 +126,63 @@ fn known_customer(shared: &Shared, account: &str, customer_id: &str) -> Customer
         .unwrap_or_else(|| Customer::new(customer_id))
 }
 
-pub(super) async fn send_text(shared: Shared, account: Account, client: Client, customer_id: String, text: String) {
+async fn post_text(shared: Shared, account: Account, client: Client, customer_id: String, text: String) {
     let customer = known_customer(&shared, &account.name, &customer_id);
     let shown = customer_message(&account.name, &customer, &text);
     post(&shared, &client, &account, InboundMessage::text(customer, text), shown).await;
 }
 
-/// Genesys downloads inbound images by URL: serve the file from the listener's
-/// `/media` under the account's public base URL (or locally for a local host).
-pub(super) async fn send_image(shared: Shared, account: Account, client: Client, customer_id: String, path: PathBuf) {
-    let media = lock(&shared.media).clone();
-    let Some(media) = media else {
-        return shared.toast(ToastLevel::Error, "The listener is not running, so it cannot serve the image to Genesys");
-    };
-    let base = match (&account.public_webhook_base, account.host.region()) {
-        (Some(public), _) => public.clone(),
-        (None, None) => match lock(&shared.listener_base).clone() {
-            Some(local) => local,
-            None => return shared.toast(ToastLevel::Error, "The listener is not running"),
-        },
-        (None, Some(_)) => {
-            return shared.toast(
-                ToastLevel::Error,
-                format!(
-                    "{}: Genesys fetches images by public URL. Set the account's Public webhook base URL \
-                     (your tunnel's https address) so the listener can serve the file.",
-                    account.name
-                ),
-            );
+/// Genesys Cloud fetches images by public URL: an account on a Genesys region
+/// needs its public webhook base URL; a custom host (the emulator) can fetch
+/// them from the listener itself.
+pub fn public_base_required(account: &Account) -> bool {
+    account.public_webhook_base.is_none() && account.host.region().is_some()
+}
+
+/// Publishes a local file at the listener's `/media/<random id>` for Genesys
+/// to fetch; returns its reference and where the listener keeps the copy.
+pub(super) async fn serve_image(
+    shared: &Shared,
+    account: &Account,
+    path: &Path,
+) -> Result<(ImageRef, Option<String>), ImageError> {
+    let media = lock(&shared.media).clone().ok_or(ImageError::NoListener)?;
+    let base = match &account.public_webhook_base {
+        Some(public) => public.clone(),
+        None if public_base_required(account) => {
+            return Err(ImageError::NeedsPublicBase { account: account.name.clone() });
         }
+        None => lock(&shared.listener_base).clone().ok_or(ImageError::NoListener)?,
     };
-    let id = match media.register(&path).await {
-        Ok(id) => id,
-        Err(e) => return shared.toast(ToastLevel::Error, format!("Image {}: {e}", path.display())),
-    };
-    let url = crate::webhook::media::public_media_url(&base, &id);
-    let mut image = match ImageRef::from_url(&url) {
-        Ok(image) => image,
-        Err(e) => return shared.toast(ToastLevel::Error, e.user_message()),
-    };
-    let filename = path.file_name().map(|f| f.to_string_lossy().into_owned());
-    if let Some(mime) = mime_guess::from_path(&path).first() {
+    let id = media.register(path).await.map_err(|source| ImageError::Register { path: path.to_path_buf(), source })?;
+    let mut image = ImageRef::from_url(&public_media_url(&base, &id)).map_err(ImageError::Url)?;
+    if let Some(mime) = mime_guess::from_path(path).first() {
         image.mime = mime.essence_str().to_string();
     }
-    image.filename = filename.clone();
+    image.filename = path.file_name().map(|f| f.to_string_lossy().into_owned());
+    Ok((image, media.path(&id.0).map(|p| p.display().to_string())))
+}
+
+/// Sends a local image as a customer message of the thread.
+async fn post_image(shared: Shared, account: Account, client: Client, customer_id: String, path: PathBuf) {
+    let (image, local_path) = match serve_image(&shared, &account, &path).await {
+        Ok(served) => served,
+        Err(e) => return shared.toast(ToastLevel::Error, e.to_string()),
+    };
     let customer = known_customer(&shared, &account.name, &customer_id);
     let mut shown = customer_message(&account.name, &customer, "");
     shown.attachments.push(Attachment {
         media_type: image.media_type().to_string(),
-        url: url.clone(),
+        url: image.url.clone(),
         mime: image.mime.clone(),
-        filename,
-        local_path: media.path(&id.0).map(|p| p.display().to_string()),
+        filename: image.filename.clone(),
+        local_path,
     });
     let inbound = InboundMessage { customer, text: None, image: Some(image), custom_attributes: Default::default() };
     post(&shared, &client, &account, inbound, shown).await;
 }
 
-pub(super) async fn send_receipt(
+async fn post_receipt(
     shared: Shared,
     client: Client,
     customer_id: String,
@@ -205,8 +199,10 @@ pub(super) async fn send_receipt(
     match client.send_receipt(&customer_id, &message_id, &status).await {
         Ok(_) => {
             let lookup = message_id.clone();
-            if let Ok(Ok(Some(message))) = shared.writer.call(move |db| db.find_message(&lookup)).await {
-                update_status(&shared, message, shown).await;
+            match shared.writer.run(move |db| db.find_message(&lookup)).await {
+                Ok(Some(message)) => update_status(&shared, message, shown).await,
+                Ok(None) => {}
+                Err(e) => tracing::warn!("receipt of {message_id} not stored: {e}"),
             }
         }
         Err(e) => shared.toast(ToastLevel::Error, format!("Receipt not sent: {}", e.user_message())),
@@ -246,6 +242,45 @@ pub(super) async fn after_agent_message(shared: Shared, client: Client, mut mess
         && shared.auto_delivered.load(Ordering::Relaxed)
         && let Some(genesys_id) = message.genesys_id.clone()
     {
-        send_receipt(shared, client, message.customer_id.clone(), genesys_id, ReceiptOutcome::Delivered).await;
+        post_receipt(shared, client, message.customer_id.clone(), genesys_id, ReceiptOutcome::Delivered).await;
+    }
+}
+
+impl Engine {
+    pub(super) fn start_chat(&mut self, request: RequestId, env: Environment, account: &str, ticket: TicketDraft) {
+        match self.accounts.client(env, account) {
+            Ok((account, client)) => self.spawn(open_chat(self.shared.clone(), account, client, request, ticket)),
+            Err(e) => self.shared.events.send(Event::ChatStartFailed { request, message: e.to_string(), field: None }),
+        }
+    }
+
+    pub(super) fn send_text(&mut self, env: Environment, account: &str, customer_id: String, text: String) {
+        match self.accounts.client(env, account) {
+            Ok((account, client)) => self.spawn(post_text(self.shared.clone(), account, client, customer_id, text)),
+            Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
+        }
+    }
+
+    pub(super) fn send_image(&mut self, env: Environment, account: &str, customer_id: String, path: PathBuf) {
+        match self.accounts.client(env, account) {
+            Ok((account, client)) => self.spawn(post_image(self.shared.clone(), account, client, customer_id, path)),
+            Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
+        }
+    }
+
+    pub(super) fn send_receipt(
+        &mut self,
+        env: Environment,
+        account: &str,
+        customer_id: String,
+        message_id: String,
+        outcome: ReceiptOutcome,
+    ) {
+        match self.accounts.client(env, account) {
+            Ok((_, client)) => {
+                self.spawn(post_receipt(self.shared.clone(), client, customer_id, message_id, outcome));
+            }
+            Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
+        }
     }
 }

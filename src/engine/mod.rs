@@ -1,11 +1,25 @@
-//! The shared core: owns the tokio tasks (listener, emulator, clients,
-//! notification sockets, history writer), turns [`Command`]s into work and
-//! reports [`Event`]s. The GUI drains events once per frame; tests and the CLI
-//! read the same stream.
+//! The shared core of every front end: owns the tokio tasks (listener,
+//! emulator, clients, notification sockets, history writer), turns
+//! [`Command`]s into work and reports [`Event`]s. The GUI drains events once
+//! per frame ([`spawn`] with a repaint callback); the command line reads the
+//! same stream through [`spawn_headless`].
+//!
+//! - `worker`: the command loop; each command arm is one call, spawned work
+//!   goes through one `TaskTracker` that shutdown closes and awaits;
+//! - `services`: the one place the history writer, listener and emulator are built;
+//! - `accounts`: where accounts come from (the store, or given by the command line) and their clients;
+//! - `chat`, `presence`, `traffic`, `requests`: the work behind the commands.
 
+mod accounts;
+pub mod bind;
 mod chat;
 pub mod command;
+mod error;
+mod headless;
 mod presence;
+mod requests;
+mod services;
+mod ticket;
 mod traffic;
 mod worker;
 
@@ -14,12 +28,16 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-pub use command::{Command, Event, RequestId};
+pub use chat::public_base_required;
+pub use command::{Command, Event, HeadlessEvent, RequestId};
+pub use error::{AccountError, ExportError, ImageError, ReplayError};
+pub use headless::{HeadlessEngine, spawn_headless};
+pub use traffic::to_har;
 
-use crate::config::Paths;
-use crate::config::defaults::{EMULATOR_ADDR, LISTENER_ADDR};
+use crate::config::{Account, Paths};
 use crate::emulator::EmulatorConfig;
 use crate::genesys::ClientOptions;
+use crate::webhook::WebhookAccount;
 
 /// Called after every event so the GUI wakes up (`ctx.request_repaint()`).
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -39,30 +57,72 @@ impl EventSender {
     }
 }
 
+/// Where the engine's accounts come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccountSource {
+    /// The accounts file (the GUI): editable, reported as `AccountsLoaded`.
+    Stored,
+    /// Accounts resolved by the command line (stored or built from flags);
+    /// the accounts file is not opened.
+    Given(Vec<Account>),
+}
+
+/// The webhook listener the engine runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenerSetup {
+    pub addr: SocketAddr,
+    /// What the listener accepts; `None`: every account the engine knows,
+    /// updated when accounts change.
+    pub accounts: Option<Vec<WebhookAccount>>,
+}
+
 /// What the engine starts with.
 #[derive(Clone)]
 pub struct EngineConfig {
     pub paths: Paths,
-    /// Where the webhook listener binds.
-    pub listener_addr: SocketAddr,
+    pub accounts: AccountSource,
+    /// The webhook listener, if any.
+    pub listener: Option<ListenerSetup>,
     /// Run the embedded emulator (the first-run Emulator account points at it).
     pub emulator: Option<(SocketAddr, EmulatorConfig)>,
     pub client_options: ClientOptions,
-    /// Open the history database in memory instead of the file (tests).
+    /// Open the history database in memory instead of the file (tests, and
+    /// commands that keep no history).
     pub in_memory_history: bool,
+    /// Report the stored history (`HistoryLoaded`) at start.
+    pub load_history: bool,
+    /// After an agent message: download its images and send the Delivered
+    /// receipt when auto-receipts are on (the GUI's chat does; the command line only prints).
+    pub agent_follow_up: bool,
 }
 
 impl EngineConfig {
-    /// The app's defaults: listener on 127.0.0.1:8787, emulator on 127.0.0.1:8786.
+    /// The app's defaults: stored accounts, listener on 127.0.0.1:8787, emulator on 127.0.0.1:8786.
     pub fn new(paths: Paths) -> Self {
-        let listener_addr = LISTENER_ADDR.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8787)));
-        let emulator_addr = EMULATOR_ADDR.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8786)));
         Self {
             paths,
-            listener_addr,
-            emulator: Some((emulator_addr, EmulatorConfig::default())),
+            accounts: AccountSource::Stored,
+            listener: Some(ListenerSetup { addr: bind::DEFAULT_LISTENER_ADDR, accounts: None }),
+            emulator: Some((bind::DEFAULT_EMULATOR_ADDR, EmulatorConfig::default())),
             client_options: ClientOptions::default(),
             in_memory_history: false,
+            load_history: true,
+            agent_follow_up: true,
+        }
+    }
+
+    /// A command-line engine on `accounts`: no listener or emulator unless
+    /// asked for, the history file, nothing replayed, no follow-up work.
+    pub fn headless(paths: Paths, accounts: Vec<Account>) -> Self {
+        Self {
+            paths,
+            accounts: AccountSource::Given(accounts),
+            listener: None,
+            emulator: None,
+            client_options: ClientOptions::default(),
+            in_memory_history: false,
+            load_history: false,
+            agent_follow_up: false,
         }
     }
 }

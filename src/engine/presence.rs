@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use super::chat::store_and_show;
-use super::command::{Event, ToastLevel};
+use super::command::{Event, HeadlessEvent, ToastLevel};
 use super::worker::Shared;
 use crate::genesys::Client;
 use crate::genesys::notifications::{
-    NotifierEvent, SessionOptions, WatchCommand, missing_permission_message, run_session,
+    NotifierEvent, PresenceEvent, SessionOptions, WatchCommand, missing_permission_message, run_session,
 };
 use crate::model::{ChatMessage, DeliveryStatus, Direction, MessageKind, Sender, TrafficEntry};
 
@@ -23,14 +24,31 @@ struct Session {
 
 pub(super) struct Presence {
     events: mpsc::UnboundedSender<(String, NotifierEvent)>,
+    tasks: TaskTracker,
+    /// To the recorder task, which stores presence changes in arrival order
+    /// (dropped at shutdown, which ends it).
+    records: Option<mpsc::UnboundedSender<Record>>,
     sessions: HashMap<String, Session>,
     /// conversation id → (account, customer id)
     conversations: HashMap<String, (String, String)>,
 }
 
 impl Presence {
-    pub fn new(events: mpsc::UnboundedSender<(String, NotifierEvent)>) -> Self {
-        Self { events, sessions: HashMap::new(), conversations: HashMap::new() }
+    pub fn new(events: mpsc::UnboundedSender<(String, NotifierEvent)>, shared: &Shared) -> Self {
+        let (records, mut queue) = mpsc::unbounded_channel::<Record>();
+        let recorder = shared.clone();
+        shared.tasks.spawn(async move {
+            while let Some(record) = queue.recv().await {
+                record.store(&recorder).await;
+            }
+        });
+        Self {
+            events,
+            tasks: shared.tasks.clone(),
+            records: Some(records),
+            sessions: HashMap::new(),
+            conversations: HashMap::new(),
+        }
     }
 
     /// Starts watching a conversation (and the account's session if needed).
@@ -43,10 +61,10 @@ impl Presence {
             let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
             let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
             let cancel = CancellationToken::new();
-            tokio::spawn(run_session(client, SessionOptions::default(), cmd_rx, ev_tx, cancel.clone()));
+            self.tasks.spawn(run_session(client, SessionOptions::default(), cmd_rx, ev_tx, cancel.clone()));
             let forward = self.events.clone();
             let name = account.to_string();
-            tokio::spawn(async move {
+            self.tasks.spawn(async move {
                 while let Some(event) = ev_rx.recv().await {
                     if forward.send((name.clone(), event)).is_err() {
                         break;
@@ -58,7 +76,8 @@ impl Presence {
         let _ = session.commands.send(WatchCommand::Watch(conversation_id.to_string()));
     }
 
-    pub async fn on_event(&mut self, shared: &Shared, account: &str, event: NotifierEvent) {
+    /// Reports a notifications event; storing it happens off the loop.
+    pub fn on_event(&mut self, shared: &Shared, account: &str, event: NotifierEvent) {
         match event {
             NotifierEvent::Presence(presence) => {
                 let customer_id = self
@@ -66,32 +85,16 @@ impl Presence {
                     .get(&presence.conversation_id)
                     .map(|(_, c)| c.clone())
                     .unwrap_or_else(|| presence.conversation_id.clone());
-                // A snapshot's GET is already in the traffic as the API call it was.
-                if !presence.from_snapshot {
-                    let mut entry = TrafficEntry::new(Direction::Socket, account, "WS", &presence.topic);
-                    entry.response_body = presence.raw.clone();
-                    match shared.writer.insert_traffic(entry.clone()).await {
-                        Ok(id) => entry.id = Some(id),
-                        Err(e) => tracing::warn!("socket event not stored: {e}"),
-                    }
-                    shared.events.send(Event::TrafficRecorded(entry));
-                }
-                let message = ChatMessage {
-                    id: None,
+                shared.events.send(Event::Headless(HeadlessEvent::PresenceChanged {
                     account: account.to_string(),
-                    customer_id,
-                    conversation_id: Some(presence.conversation_id.clone()),
-                    genesys_id: None,
-                    sender: Sender::System,
-                    sender_name: None,
-                    kind: MessageKind::Presence,
-                    text: presence.kind.describe(None),
-                    attachments: Vec::new(),
+                    conversation_id: presence.conversation_id.clone(),
+                    kind: presence.kind.clone(),
                     at: presence.at,
-                    status: DeliveryStatus::Received,
-                    raw: Some(presence.raw),
-                };
-                store_and_show(shared, message).await;
+                    text: presence.kind.describe(None),
+                }));
+                if let Some(records) = &self.records {
+                    let _ = records.send(Record { account: account.to_string(), customer_id, presence });
+                }
             }
             NotifierEvent::Rejected { missing_permissions, .. } => {
                 if let Some(session) = self.sessions.get_mut(&account.to_lowercase())
@@ -102,21 +105,61 @@ impl Presence {
                     shared.events.send(Event::PresenceUnavailable { account: account.to_string(), message });
                 }
             }
-            NotifierEvent::SubscribeFailed { error, retry_in } => {
-                tracing::info!("{account}: notification subscription failed ({error}); retry in {retry_in:?}")
+            NotifierEvent::SubscribeFailed { error, retry_in } | NotifierEvent::Disconnected { error, retry_in } => {
+                tracing::info!("{account}: notifications interrupted ({error}); retry in {retry_in:?}");
+                let account = account.to_string();
+                shared.events.send(Event::Headless(HeadlessEvent::NotificationsRetrying { account, error }));
             }
             NotifierEvent::WatchFailed { message, .. } => shared.toast(ToastLevel::Warning, message),
-            NotifierEvent::Disconnected { error, retry_in } => {
-                tracing::info!("{account}: notifications disconnected ({error}); retry in {retry_in:?}")
-            }
             NotifierEvent::Connected { .. } | NotifierEvent::Heartbeat => {}
         }
     }
 
     pub fn shutdown(&mut self) {
+        self.records = None;
         for session in self.sessions.values() {
             session.cancel.cancel();
         }
         self.sessions.clear();
+    }
+}
+
+/// A presence change to store.
+struct Record {
+    account: String,
+    customer_id: String,
+    presence: PresenceEvent,
+}
+
+impl Record {
+    /// Stores the socket event as traffic (a snapshot's GET is already there
+    /// as the API call it was) and the chat line.
+    async fn store(self, shared: &Shared) {
+        let Record { account, customer_id, presence } = self;
+        if !presence.from_snapshot {
+            let mut entry = TrafficEntry::new(Direction::Socket, &account, "WS", &presence.topic);
+            entry.response_body = presence.raw.clone();
+            match shared.writer.insert_traffic(entry.clone()).await {
+                Ok(id) => entry.id = Some(id),
+                Err(e) => tracing::warn!("socket event not stored: {e}"),
+            }
+            shared.events.send(Event::TrafficRecorded(entry));
+        }
+        let message = ChatMessage {
+            id: None,
+            account,
+            customer_id,
+            conversation_id: Some(presence.conversation_id.clone()),
+            genesys_id: None,
+            sender: Sender::System,
+            sender_name: None,
+            kind: MessageKind::Presence,
+            text: presence.kind.describe(None),
+            attachments: Vec::new(),
+            at: presence.at,
+            status: DeliveryStatus::Received,
+            raw: Some(presence.raw),
+        };
+        store_and_show(shared, message).await;
     }
 }

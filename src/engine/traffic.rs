@@ -8,46 +8,66 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
 use super::command::{ExportFormat, ToastLevel};
-use super::worker::Shared;
+use super::error::{ExportError, ReplayError};
+use super::worker::{Engine, Shared, lock};
 use crate::model::{Direction, TrafficEntry};
 
-async fn load(shared: &Shared, ids: Vec<i64>) -> Result<Vec<TrafficEntry>, String> {
-    shared
-        .writer
-        .call(move |db| ids.iter().filter_map(|id| db.traffic(*id).transpose()).collect::<Result<Vec<_>, _>>())
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
+/// Request headers not copied to a replay (the client sets its own).
+const NOT_REPLAYED: [&str; 4] = ["host", "content-length", "connection", "transfer-encoding"];
+
+impl Engine {
+    pub(super) fn replay(&mut self, id: i64) {
+        let (shared, base) = (self.shared.clone(), lock(&self.shared.listener_base).clone());
+        self.spawn(async move {
+            match replay(&shared, base, id).await {
+                Ok(status) => {
+                    shared.toast(ToastLevel::Info, format!("Replayed delivery {id} to the listener: HTTP {status}"))
+                }
+                Err(e @ ReplayError::NotIncoming) => shared.toast(ToastLevel::Warning, e.to_string()),
+                Err(e) => shared.toast(ToastLevel::Error, e.to_string()),
+            }
+        });
+    }
+
+    pub(super) fn export(&mut self, path: PathBuf, format: ExportFormat, ids: Vec<i64>) {
+        let shared = self.shared.clone();
+        self.spawn(async move {
+            match export(&shared, &path, format, ids).await {
+                Ok(count) => {
+                    shared.toast(ToastLevel::Success, format!("Exported {count} entries to {}", path.display()))
+                }
+                Err(e) => shared.toast(ToastLevel::Error, format!("Export to {} failed: {e}", path.display())),
+            }
+        });
+    }
+}
+
+/// The stored entries among `ids` (missing ones are skipped).
+async fn load(shared: &Shared, ids: Vec<i64>) -> crate::storage::Result<Vec<TrafficEntry>> {
+    shared.writer.run(move |db| ids.iter().filter_map(|id| db.traffic(*id).transpose()).collect()).await
 }
 
 /// Sends a stored incoming delivery to the running listener, byte for byte,
-/// with its original headers (signature included).
-pub(super) async fn replay(shared: Shared, listener_base: Option<String>, id: i64) {
-    let Some(base) = listener_base else {
-        return shared.toast(ToastLevel::Error, "Replay needs the listener: it is not running");
-    };
-    let entry = match load(&shared, vec![id]).await {
-        Ok(mut entries) if !entries.is_empty() => entries.remove(0),
-        Ok(_) => return shared.toast(ToastLevel::Error, format!("Traffic entry {id} is not in the history")),
-        Err(e) => return shared.toast(ToastLevel::Error, format!("Traffic entry {id} could not be read: {e}")),
-    };
+/// with its original headers (signature included); returns the HTTP status.
+async fn replay(shared: &Shared, listener_base: Option<String>, id: i64) -> Result<u16, ReplayError> {
+    let base = listener_base.ok_or(ReplayError::NoListener)?;
+    let entry = load(shared, vec![id])
+        .await
+        .map_err(|source| ReplayError::Read { id, source })?
+        .into_iter()
+        .next()
+        .ok_or(ReplayError::NotFound(id))?;
     if entry.direction != Direction::Incoming {
-        return shared.toast(ToastLevel::Warning, "Only incoming webhook deliveries can be replayed to the listener");
+        return Err(ReplayError::NotIncoming);
     }
     let mut request = reqwest::Client::new().post(format!("{base}{}", entry.url)).body(entry.request_body.clone());
     for (name, value) in &entry.request_headers {
-        let skip = ["host", "content-length", "connection", "transfer-encoding"];
-        if !skip.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+        if !NOT_REPLAYED.iter().any(|s| name.eq_ignore_ascii_case(s)) {
             request = request.header(name, value);
         }
     }
-    match request.send().await {
-        Ok(response) => shared.toast(
-            ToastLevel::Info,
-            format!("Replayed delivery {id} to the listener: HTTP {}", response.status().as_u16()),
-        ),
-        Err(e) => shared.toast(ToastLevel::Error, format!("Replay of delivery {id} failed: {e}")),
-    }
+    let response = request.send().await.map_err(|source| ReplayError::Send { id, source })?;
+    Ok(response.status().as_u16())
 }
 
 fn headers_json(headers: &[(String, String)]) -> Value {
@@ -106,25 +126,20 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes the entries to `path` atomically.
-pub(super) async fn export(shared: Shared, path: PathBuf, format: ExportFormat, ids: Vec<i64>) {
-    let count = ids.len();
-    let entries = match load(&shared, ids).await {
-        Ok(entries) => entries,
-        Err(e) => return shared.toast(ToastLevel::Error, format!("Export failed reading the history: {e}")),
-    };
+/// Writes the stored entries among `ids` to `path` atomically; returns how many.
+async fn export(
+    shared: &Shared,
+    path: &std::path::Path,
+    format: ExportFormat,
+    ids: Vec<i64>,
+) -> Result<usize, ExportError> {
+    let entries = load(shared, ids).await?;
     let value = match format {
-        ExportFormat::Json => serde_json::to_value(&entries).unwrap_or(Value::Null),
+        ExportFormat::Json => serde_json::to_value(&entries)?,
         ExportFormat::Har => to_har(&entries),
     };
-    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    let target = path.clone();
-    let written = tokio::task::spawn_blocking(move || write_file(&target, text.as_bytes()))
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()));
-    match written {
-        Ok(()) => shared.toast(ToastLevel::Success, format!("Exported {count} entries to {}", path.display())),
-        Err(e) => shared.toast(ToastLevel::Error, format!("Export to {} failed: {e}", path.display())),
-    }
+    let text = serde_json::to_string_pretty(&value)?;
+    let target = path.to_path_buf();
+    tokio::task::spawn_blocking(move || write_file(&target, text.as_bytes())).await??;
+    Ok(entries.len())
 }

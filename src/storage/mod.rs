@@ -42,6 +42,10 @@ pub enum Error {
     Sql(#[from] rusqlite::Error),
     #[error("history database row is malformed ({0}): the file may be damaged")]
     Malformed(String),
+    /// The transaction holding this write did not commit (disk full, file not
+    /// writable, I/O error): nothing of it was stored.
+    #[error("history commit failed: {0} (check free disk space and that the history file is writable)")]
+    Commit(std::sync::Arc<rusqlite::Error>),
     #[error("history writer has stopped: restart genesys-desk")]
     WriterStopped,
 }

@@ -82,6 +82,15 @@ impl WriterHandle {
         wait.await.map_err(|_| Error::WriterStopped)
     }
 
+    /// [`Self::call`] for a query that can fail itself: one error either way.
+    pub async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Db) -> Result<T> + Send + 'static,
+    {
+        self.call(f).await?
+    }
+
     /// Resolves when everything queued before it is committed.
     pub async fn flush(&self) -> Result<()> {
         self.call(|_| ()).await
@@ -135,24 +144,23 @@ fn commit_batch(db: &mut Db, batch: Vec<Job>) {
         }
         tx.commit()
     })();
+    // Every waiter of a failed commit gets the same cause.
+    let failed = outcome.err().map(std::sync::Arc::new);
     for ack in acks {
-        match (ack, &outcome) {
-            (Ack::Delivery(done, result), Ok(())) => {
+        match (ack, &failed) {
+            (Ack::Delivery(done, result), None) => {
                 let _ = done.send(result);
             }
-            (Ack::Traffic(done, result), Ok(())) => {
+            (Ack::Traffic(done, result), None) => {
                 let _ = done.send(result);
             }
-            (Ack::Delivery(done, _), Err(e)) => {
-                let _ = done.send(Err(Error::Malformed(format!("commit failed: {e}"))));
+            (Ack::Delivery(done, _), Some(e)) => {
+                let _ = done.send(Err(Error::Commit(e.clone())));
             }
-            (Ack::Traffic(done, _), Err(e)) => {
-                let _ = done.send(Err(Error::Malformed(format!("commit failed: {e}"))));
+            (Ack::Traffic(done, _), Some(e)) => {
+                let _ = done.send(Err(Error::Commit(e.clone())));
             }
         }
-    }
-    if let Err(e) = &outcome {
-        tracing::error!("history commit failed: {e}");
     }
     for call in calls {
         call(db);

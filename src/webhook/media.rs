@@ -1,5 +1,6 @@
 //! Files the listener serves at `GET /media/{id}` so Genesys can fetch customer
-//! images by public URL (API.md §4.2: inbound attachments are passed by URL).
+//! images by public URL (inbound attachments are passed by URL; README "Getting a
+//! public https URL").
 //!
 //! A registered file is copied into the media folder under an unguessable id
 //! (uuid v4, 122 random bits + the extension kept for the `Content-Type`), so

@@ -1,5 +1,5 @@
 //! Outbound Open messages (agent → customer) as Genesys posts them to the
-//! webhook (API.md §6.1). Parsing is tolerant: unknown fields and types are kept
+//! webhook (README "The webhook listener"). Parsing is tolerant: unknown fields and types are kept
 //! as raw JSON, optional fields may be missing, `nickname`/`nickName` both work.
 
 use serde_json::Value;

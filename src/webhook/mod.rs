@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 pub use media::{MediaError, MediaId, MediaStore, public_media_url};
 pub use message::{OutboundEvent, OutboundKind, OutboundMessage, ParseError, ReceiptReason};
-pub use router::{ListenerHandle, ListenerState, router};
+pub use router::{HookError, ListenerHandle, ListenerState, router};
 pub use server::{ListenError, Listener, RunningListener};
 pub use signature::{JsonStyle, Mistake};
 
@@ -70,7 +70,7 @@ impl ListenerConfig {
 }
 
 /// One webhook request as the engine/CLI sees it, sent after it was answered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// The configured account name (or the path name for unknown/wildcard accounts).
     pub account: String,

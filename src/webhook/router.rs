@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use time::OffsetDateTime;
 
 use super::media::MediaStore;
-use super::message::OutboundMessage;
+use super::message::{OutboundMessage, ParseError};
 use super::signature::{self, SIGNATURE_HEADER};
 use super::{ANY_ACCOUNT, Delivery, DeliverySink, ListenerConfig, WebhookAccount};
 use crate::model::traffic::{redact_body, redact_headers};
@@ -117,71 +117,140 @@ fn find_account(accounts: &[WebhookAccount], name: &str) -> Option<WebhookAccoun
         })
 }
 
-/// Handles one delivery; answers only after its traffic row is committed.
-async fn receive(
-    State(state): State<ListenerState>,
-    Path(path_name): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let started = Instant::now();
-    let received_at = OffsetDateTime::now_utc();
-    let accounts = state.accounts();
-    let found = find_account(&accounts, &path_name);
-    let account_name = found.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| path_name.clone());
+/// Why a delivery is refused. Each variant maps to its status once
+/// ([`IntoResponse`]); the text is the answer body and the traffic row's response.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error(
+        "no account named \"{name}\" on this listener (listening for: {known}): \
+         check the webhook URL ends with /hooks/<account name>"
+    )]
+    UnknownAccount { name: String, known: String },
+    #[error("body larger than {limit} bytes: Genesys messages are a few KB; this is not a Genesys delivery")]
+    TooLarge { limit: usize },
+    #[error("could not read the body: {text}")]
+    Body { status: StatusCode, text: String },
+    /// The explanation of the signature verdict (and the mistake that reproduces it).
+    #[error("{0}")]
+    Signature(String),
+    #[error("{0}")]
+    NotJson(#[from] ParseError),
+    /// Not stored means not acknowledged: 503 makes Genesys retry later.
+    #[error("history not writable: {0}")]
+    NotStored(#[from] crate::storage::Error),
+}
 
-    let mut traffic = TrafficEntry::new(Direction::Incoming, &account_name, "POST", &uri.to_string());
-    traffic.at = received_at;
-    traffic.request_headers = headers
+impl HookError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HookError::UnknownAccount { .. } => StatusCode::NOT_FOUND,
+            HookError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            HookError::Body { status, .. } => *status,
+            HookError::Signature(_) => StatusCode::UNAUTHORIZED,
+            HookError::NotJson(_) => StatusCode::BAD_REQUEST,
+            HookError::NotStored(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+impl IntoResponse for HookError {
+    fn into_response(self) -> Response {
+        (self.status(), self.to_string()).into_response()
+    }
+}
+
+/// One webhook request as received.
+struct Incoming<'a> {
+    path_name: &'a str,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    received_at: OffsetDateTime,
+}
+
+/// A request judged, before anything is stored: the traffic row (without its
+/// answer), what to store with it, and the outcome.
+struct Judged {
+    traffic: TrafficEntry,
+    delivery: Delivery,
+    record_key: Option<crate::storage::DeliveryKey>,
+    chat: Option<crate::model::ChatMessage>,
+    receipt: Option<(String, crate::model::DeliveryStatus)>,
+    outcome: Result<(), HookError>,
+}
+
+/// Judges a request against the accounts (no I/O): account, body, signature, message.
+fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: usize) -> Judged {
+    let found = find_account(accounts, incoming.path_name);
+    let account_name = found.as_ref().map_or_else(|| incoming.path_name.to_string(), |a| a.name.clone());
+    let mut traffic = TrafficEntry::new(Direction::Incoming, &account_name, "POST", &incoming.uri.to_string());
+    traffic.at = incoming.received_at;
+    traffic.request_headers = incoming
+        .headers
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     redact_headers(&mut traffic.request_headers);
-
-    let mut delivery = Delivery {
-        account: account_name.clone(),
-        traffic: TrafficEntry::new(Direction::Incoming, "", "", ""),
-        message: None,
-        chat_message: None,
-        mistake: None,
-        attempt: 1,
-        duplicate: false,
-        accepted_unsigned: false,
+    let mut judged = Judged {
+        traffic,
+        delivery: Delivery {
+            account: account_name,
+            traffic: TrafficEntry::new(Direction::Incoming, "", "", ""),
+            message: None,
+            chat_message: None,
+            mistake: None,
+            attempt: 1,
+            duplicate: false,
+            accepted_unsigned: false,
+        },
+        record_key: None,
+        chat: None,
+        receipt: None,
+        outcome: Ok(()),
     };
-    let mut record_key = None;
-    let mut chat = None;
-    let mut receipt = None;
+    judged.outcome = judged.accept(found, &incoming, accounts, max_body_bytes);
+    judged
+}
 
-    let (status, answer) = 'decide: {
+impl Judged {
+    fn accept(
+        &mut self,
+        found: Option<WebhookAccount>,
+        incoming: &Incoming<'_>,
+        accounts: &[WebhookAccount],
+        max_body_bytes: usize,
+    ) -> Result<(), HookError> {
         let Some(account) = found else {
             let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
-            break 'decide (
-                StatusCode::NOT_FOUND,
-                format!(
-                    "no account named \"{path_name}\" on this listener (listening for: {}): \
-                     check the webhook URL ends with /hooks/<account name>",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                ),
-            );
+            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            return Err(HookError::UnknownAccount { name: incoming.path_name.to_string(), known });
         };
-        let body = match body {
+        let body = match &incoming.body {
             Ok(body) => body,
-            Err(rejection) => {
-                let status = rejection.status();
-                let text = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!(
-                        "body larger than {} bytes: Genesys messages are a few KB; this is not a Genesys delivery",
-                        state.inner.max_body_bytes
-                    )
-                } else {
-                    format!("could not read the body: {}", rejection.body_text())
-                };
-                break 'decide (status, text);
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(HookError::TooLarge { limit: max_body_bytes });
             }
+            Err(rejection) => return Err(HookError::Body { status: rejection.status(), text: rejection.body_text() }),
         };
-        traffic.request_body = redact_body(&String::from_utf8_lossy(&body));
+        self.traffic.request_body = redact_body(&String::from_utf8_lossy(body));
+        self.check_signature(&account, accounts, incoming.headers, body)?;
+        let message = OutboundMessage::parse(body)?;
+        self.record_key = message.delivery_key();
+        self.receipt = message.receipt_update();
+        self.chat = Some(message.to_chat_message(&account.name, incoming.received_at));
+        self.delivery.message = Some(message);
+        Ok(())
+    }
 
+    /// The verdict, its explanation and mistake; refused unless valid, no
+    /// secret configured, or the account's debug switch accepts it (marked).
+    fn check_signature(
+        &mut self,
+        account: &WebhookAccount,
+        accounts: &[WebhookAccount],
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(), HookError> {
         let secret = account.webhook_secret.as_ref().filter(|s| !s.is_empty());
         let ours: Vec<&str> = secret.map(|s| s.expose()).into_iter().collect();
         let others: Vec<(&str, &str)> = accounts
@@ -190,63 +259,65 @@ async fn receive(
             .filter_map(|a| a.webhook_secret.as_ref().filter(|s| !s.is_empty()).map(|s| (a.name.as_str(), s.expose())))
             .collect();
         let header = headers.get(SIGNATURE_HEADER).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let (verdict, mistake) = signature::check(&ours, &others, &body, header.as_deref());
-        traffic.verdict = Some(verdict);
-        traffic.explanation = signature::describe(verdict, mistake.as_ref());
-        delivery.mistake = mistake;
-
-        let signed_ok = matches!(verdict, SignatureVerdict::Valid | SignatureVerdict::NoSecretConfigured);
-        if !signed_ok {
-            if !account.accept_unsigned {
-                break 'decide (
-                    StatusCode::UNAUTHORIZED,
-                    traffic.explanation.clone().unwrap_or_else(|| "signature rejected".into()),
-                );
-            }
-            delivery.accepted_unsigned = true;
-            traffic.explanation = Some(format!(
-                "ACCEPTED UNSIGNED (debug switch on account \"{}\"): {}",
-                account.name,
-                traffic.explanation.as_deref().unwrap_or(verdict.as_str())
-            ));
+        let (verdict, mistake) = signature::check(&ours, &others, body, header.as_deref());
+        self.traffic.verdict = Some(verdict);
+        self.traffic.explanation = signature::describe(verdict, mistake.as_ref());
+        self.delivery.mistake = mistake;
+        if matches!(verdict, SignatureVerdict::Valid | SignatureVerdict::NoSecretConfigured) {
+            return Ok(());
         }
-
-        match OutboundMessage::parse(&body) {
-            Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
-            Ok(message) => {
-                record_key = message.delivery_key();
-                receipt = message.receipt_update();
-                chat = Some(message.to_chat_message(&account.name, received_at));
-                delivery.message = Some(message);
-                (StatusCode::OK, String::new())
-            }
+        if !account.accept_unsigned {
+            let explanation = self.traffic.explanation.clone().unwrap_or_else(|| "signature rejected".into());
+            return Err(HookError::Signature(explanation));
         }
+        self.delivery.accepted_unsigned = true;
+        self.traffic.explanation = Some(format!(
+            "ACCEPTED UNSIGNED (debug switch on account \"{}\"): {}",
+            account.name,
+            self.traffic.explanation.as_deref().unwrap_or(verdict.as_str())
+        ));
+        Ok(())
+    }
+}
+
+/// Handles one delivery: judged, stored, reported, answered — only after
+/// its traffic row is committed.
+async fn receive(
+    State(state): State<ListenerState>,
+    Path(path_name): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<&'static str, HookError> {
+    let started = Instant::now();
+    let accounts = state.accounts();
+    let incoming =
+        Incoming { path_name: &path_name, uri: &uri, headers: &headers, body, received_at: OffsetDateTime::now_utc() };
+    let Judged { mut traffic, mut delivery, record_key, chat, receipt, outcome } =
+        judge(incoming, &accounts, state.inner.max_body_bytes);
+    let (status, answer) = match &outcome {
+        Ok(()) => (StatusCode::OK, String::new()),
+        Err(e) => (e.status(), e.to_string()),
     };
-
     traffic.status = Some(status.as_u16());
-    traffic.response_body = answer.clone();
+    traffic.response_body = answer;
     traffic.latency_ms = Some(started.elapsed().as_millis() as u64);
     let record = DeliveryRecord { traffic: traffic.clone(), key: record_key, message: chat.clone(), receipt };
-    match state.inner.writer.insert_delivery(record).await {
-        Ok(stored) => {
-            traffic.id = Some(stored.traffic_id);
-            delivery.attempt = stored.attempt;
-            delivery.duplicate = stored.duplicate;
-            delivery.chat_message = chat.map(|mut m| {
-                m.id = stored.message_id;
-                m
-            });
-        }
-        Err(err) => {
-            // Not stored means not acknowledged: 503 makes Genesys retry later.
-            tracing::error!("webhook delivery for {account_name} not stored: {err}");
-            return (StatusCode::SERVICE_UNAVAILABLE, format!("history not writable: {err}")).into_response();
-        }
-    }
+    let stored = state.inner.writer.insert_delivery(record).await.map_err(|err| {
+        tracing::error!("webhook delivery for {} not stored: {err}", delivery.account);
+        HookError::NotStored(err)
+    })?;
+    traffic.id = Some(stored.traffic_id);
+    delivery.attempt = stored.attempt;
+    delivery.duplicate = stored.duplicate;
+    delivery.chat_message = chat.map(|mut m| {
+        m.id = stored.message_id;
+        m
+    });
     delivery.traffic = traffic;
     // Work after storing (showing it) never delays the answer.
     let _ = state.inner.sink.send(delivery);
-    (status, answer).into_response()
+    outcome.map(|()| "")
 }
 
 /// Serves a registered media file read-only.

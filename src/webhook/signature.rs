@@ -1,4 +1,4 @@
-//! `X-Hub-Signature-256` as Genesys computes it (API.md §6):
+//! `X-Hub-Signature-256` as Genesys computes it (README "The webhook listener"):
 //! `"sha256=" + base64(HMAC-SHA256(key = secret UTF-8 bytes, msg = raw body bytes))`.
 //!
 //! [`check`] turns a delivery into a [`SignatureVerdict`] and, for an invalid

@@ -1,14 +1,13 @@
 //! Set-up shared by the tests that run the real engine: a fast emulator on
 //! `127.0.0.1:0` and a temp home whose Emulator account points at it.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
 use std::time::Duration;
 
 use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
 use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
 use genesys_desk::emulator::{Emulator, EmulatorConfig, RunningEmulator};
-use genesys_desk::engine::EngineConfig;
-use genesys_desk::genesys::ClientOptions;
+use genesys_desk::engine::{EngineConfig, ListenerSetup};
 
 pub struct Setup {
     pub home: tempfile::TempDir,
@@ -45,12 +44,12 @@ pub async fn emulator_and_home() -> Setup {
 impl Setup {
     /// The engine on this home: listener on port 0, no embedded emulator.
     pub fn engine_config(&self, in_memory_history: bool) -> EngineConfig {
+        assert!(self.paths.config_dir.starts_with(self.home.path()), "the engine runs on the temp home");
         EngineConfig {
-            paths: self.paths.clone(),
-            listener_addr: "127.0.0.1:0".parse().unwrap(),
+            listener: Some(ListenerSetup { addr: "127.0.0.1:0".parse().unwrap(), accounts: None }),
             emulator: None,
-            client_options: ClientOptions::default(),
             in_memory_history,
+            ..EngineConfig::new(self.paths.clone())
         }
     }
 
