@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -164,7 +163,7 @@ struct Incoming<'a> {
     path_name: &'a str,
     uri: &'a Uri,
     headers: &'a HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Result<Bytes, BodyError>,
     received_at: OffsetDateTime,
 }
 
@@ -227,10 +226,10 @@ impl Judged {
         };
         let body = match &incoming.body {
             Ok(body) => body,
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(HookError::TooLarge { limit: max_body_bytes });
+            Err(BodyError::TooLarge) => return Err(HookError::TooLarge { limit: max_body_bytes }),
+            Err(BodyError::Unreadable(text)) => {
+                return Err(HookError::Body { status: StatusCode::BAD_REQUEST, text: text.clone() });
             }
-            Err(rejection) => return Err(HookError::Body { status: rejection.status(), text: rejection.body_text() }),
         };
         self.traffic.request_body = redact_body(&String::from_utf8_lossy(body));
         self.check_signature(&account, accounts, incoming.headers, body)?;
@@ -287,9 +286,10 @@ async fn receive(
     Path(path_name): Path<String>,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<&'static str, HookError> {
     let started = Instant::now();
+    let body = read_body(&headers, body, state.inner.max_body_bytes).await;
     let accounts = state.accounts();
     let incoming =
         Incoming { path_name: &path_name, uri: &uri, headers: &headers, body, received_at: OffsetDateTime::now_utc() };
@@ -318,6 +318,30 @@ async fn receive(
     // Work after storing (showing it) never delays the answer.
     let _ = state.inner.sink.send(delivery);
     outcome.map(|()| "")
+}
+
+/// Why a delivery's body could not be had.
+#[derive(Debug)]
+enum BodyError {
+    /// Longer than the limit, announced by `Content-Length` or found while reading.
+    TooLarge,
+    /// The connection failed while the body was read.
+    Unreadable(String),
+}
+
+/// Reads the body up to `limit` bytes. A `Content-Length` over the limit is
+/// refused before a byte of the body is read, so an oversized delivery costs
+/// the listener nothing.
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if too_large { BodyError::TooLarge } else { BodyError::Unreadable(format!("the body could not be read: {e}")) }
+    })
 }
 
 /// Serves a registered media file read-only.
