@@ -3,7 +3,7 @@
 //! before painting. Prints median and p99 CPU time per frame.
 //!
 //! Run: `cargo bench --bench ui_frames` (target: < 4 ms per frame).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a benchmark: a failed set-up should stop it loudly")]
 
 use std::collections::BTreeMap;
 use std::sync::mpsc;

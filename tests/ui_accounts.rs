@@ -1,7 +1,6 @@
 //! The Accounts form driven by label: inline validation and read-only environments.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};

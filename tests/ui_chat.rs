@@ -1,8 +1,7 @@
 //! The test chat driven by label: the start form emits `StartChat` with the
 //! typed fields; an agent reply fed as an event shows in the thread.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::state::View;

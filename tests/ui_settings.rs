@@ -1,7 +1,6 @@
 //! Settings and the real eframe constructor.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use std::sync::mpsc;
 
@@ -35,7 +34,7 @@ fn settings_switch_tier_theme_listener_and_receipts() {
 }
 
 #[test]
-fn the_eframe_constructor_builds_and_shuts_the_engine_down_on_exit() {
+fn the_eframe_constructor_builds_and_sends_shutdown_once_on_exit() {
     let (_tx, rx) = mpsc::channel();
     let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let recorder = sent.clone();

@@ -1,8 +1,7 @@
 //! The traffic list driven by label: typing in the filter narrows the rows,
 //! a row opens the detail pane, export goes through the replaceable dialog.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::state::View;

@@ -1,8 +1,7 @@
 //! Verify driven by label: the button emits `Command::Verify`; check events
 //! appear one by one; a webhook mismatch offers the confirmed PATCH.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::state::View;

@@ -85,7 +85,7 @@ impl App {
         self.dialogs = dialogs;
     }
 
-    /// Applies every waiting event (DESIGN.md §3.3: events first, then draw).
+    /// Applies every waiting event: events first, then draw (README, Architecture).
     pub fn drain_events(&mut self) {
         while let Ok(event) = self.events.try_recv() {
             self.state.apply(event);
@@ -128,7 +128,7 @@ impl eframe::App for App {
         if !self.first_frame_done {
             self.first_frame_done = true;
             if let Some(started) = STARTED_AT.get() {
-                // `GENESYS_DESK_LOG=info` shows it: the start-up figure of issue 5.
+                // `GENESYS_DESK_LOG=info` shows it: the start-up time to the first frame.
                 tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first frame drawn");
             }
         }

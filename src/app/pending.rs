@@ -1,4 +1,4 @@
-//! A one-off request's life (DESIGN.md §3.4): the view shows a spinner while
+//! A one-off request's life: the view shows a spinner while
 //! waiting and keeps showing the previous result meanwhile.
 
 /// The state of a one-off request that returns a `T`.

@@ -1,4 +1,4 @@
-//! Chats: the "Start test chat" form (the seed's raise-ticket form), the
+//! Chats: the "Start test chat" form (a support ticket: name, mobile, email, query, priority), the
 //! thread list and the open thread with customer/agent bubbles, typing
 //! indicator, delivery status, inline images and receipts.
 

@@ -1,6 +1,6 @@
 //! Shared set-up for the egui_kittest UI tests: the real `App` driven by a
 //! harness, commands recorded, events fed through the same channel the engine uses.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![expect(clippy::unwrap_used, reason = "test set-up: a broken harness should fail the test loudly")]
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
