@@ -91,8 +91,8 @@ fn an_inline_error_that_goes_away_leaves_no_gap_in_the_form() {
     ui.harness
         .get_by_role_and_label(Role::TextInput, "Client ID")
         .type_text(genesys_desk::config::defaults::EMULATOR_CLIENT_ID);
-    // The frame that handles the keystroke is the one a following click hits:
-    // the rows must already be back in place there, not one frame later.
+    // The frame that handles the keystroke is the one a click in the same
+    // input batch hits: the rows must already be back in place there.
     ui.harness.run_steps(1);
     assert!(ui.harness.query_by_label_contains("is not a UUID").is_none());
     assert_eq!(top(&ui), before, "the rows below the error are back in place");

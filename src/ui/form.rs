@@ -3,9 +3,10 @@
 //!
 //! Rows are laid out one under the other, not in a `Grid`: a grid sizes rows
 //! from the previous frame, so an error that just went away would leave its
-//! row tall for a frame. And when a field changes, the frame is discarded and
-//! drawn again, so the errors shown (and the rectangles the next click is
-//! tested against) always belong to the text as it is now.
+//! row tall for a frame. A form whose errors changed while it was drawn (they
+//! were computed before the keystroke) calls [`errors_changed`], which has
+//! the frame drawn again before it is shown, so the errors on screen and the
+//! rectangles the next click is tested against belong to the text as it is.
 
 use egui::{Align, Color32, Layout, Response, RichText, Stroke, TextEdit, Ui, Widget};
 
@@ -124,8 +125,7 @@ impl Widget for FormRow<'_> {
 
 /// The one place a form row is drawn: `label` in a column of `label_width`,
 /// the field `add_field` adds (named by the label), and `error` under the
-/// field. Returns the field's response. A change of the field discards the
-/// frame: the error shown was computed from the value before the change.
+/// field. Returns the field's response.
 pub fn form_row_ui(
     ui: &mut Ui,
     label: &str,
@@ -161,9 +161,6 @@ fn row_ui(
             if name_the_field { field.labelled_by(label.inner.id) } else { field }
         })
         .inner;
-    if response.changed() {
-        ui.ctx().request_discard("a form field changed");
-    }
     if let Some(error) = error {
         ui.horizontal(|ui| {
             ui.add_space(label_width + ui.spacing().item_spacing.x);
@@ -172,6 +169,13 @@ fn row_ui(
     }
     ui.add_space(3.0);
     response
+}
+
+/// Call when the errors computed after drawing a form differ from those it
+/// was drawn with: this frame is drawn again before it is shown. Only frames
+/// where an error appears or goes away pay for it, not every keystroke.
+pub fn errors_changed(ui: &Ui) {
+    ui.ctx().request_discard("an inline error appeared or went away");
 }
 
 /// Draws the next widgets of `ui` with an error-coloured outline.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use egui::{TextEdit, Ui};
 
-use super::form::{form_row_ui, plain_row_ui};
+use super::form::{errors_changed, form_row_ui, plain_row_ui};
 use super::{error_color, ok_color, warn_color};
 use crate::app::selection::{Selection, ThemeChoice};
 use crate::app::state::{AppState, ServiceStatus};
@@ -71,10 +71,7 @@ impl SettingsView {
 
     fn listener_row_ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Vec<Command>) {
         let typed = self.listener_addr.trim().to_string();
-        let error = typed
-            .parse::<SocketAddr>()
-            .err()
-            .map(|_| format!("Listener address \"{typed}\" is not IP:port, e.g. 127.0.0.1:8787"));
+        let error = addr_error(&typed);
         form_row_ui(ui, "Listener address", LABEL_WIDTH, error.as_deref(), |ui| {
             let response = ui.add(TextEdit::singleline(&mut self.listener_addr).desired_width(180.0));
             if ui.add_enabled(error.is_none(), egui::Button::new("Restart listener")).clicked() {
@@ -89,6 +86,9 @@ impl SettingsView {
             }
             response
         });
+        if addr_error(self.listener_addr.trim()) != error {
+            errors_changed(ui);
+        }
     }
 
     /// The engine answered a restart: the draft shows the address in use.
@@ -102,6 +102,11 @@ impl SettingsView {
             _ => {}
         }
     }
+}
+
+fn addr_error(typed: &str) -> Option<String> {
+    let bad = typed.parse::<SocketAddr>().is_err();
+    bad.then(|| format!("Listener address \"{typed}\" is not IP:port, e.g. 127.0.0.1:8787"))
 }
 
 fn service_ui(ui: &mut Ui, status: &ServiceStatus) -> egui::Response {

@@ -11,7 +11,7 @@ use crate::config::account::webhook_path;
 use crate::config::defaults::EMULATOR_HOST;
 use crate::config::{Account, AccountDraft, Field, FieldError, REGIONS};
 use crate::engine::command::{Command, IntegrationSummary};
-use crate::ui::form::{FIELD_WIDTH, LABEL_WIDTH, form_row_ui, plain_row_ui};
+use crate::ui::form::{FIELD_WIDTH, LABEL_WIDTH, errors_changed, form_row_ui, plain_row_ui};
 use crate::ui::{FormRow, error_color};
 
 /// The account form of one selection (an existing account or a new one).
@@ -139,6 +139,9 @@ impl AccountsView {
             None => "New account".to_string(),
         });
         let list_integrations = fields_ui(ui, form, &rows, &integrations, saved);
+        if form.errors() != rows.errors {
+            errors_changed(ui);
+        }
         ui.add_space(8.0);
         webhook_url_ui(ui, &form.draft, &rows, state.services.listener_addr());
         ui.add_space(8.0);
@@ -218,20 +221,24 @@ fn region_row_ui(ui: &mut Ui, host: &mut String, enabled: bool) {
         .unwrap_or_else(|| if host.is_empty() { "pick a region".into() } else { "custom host".into() });
     form_row_ui(ui, "Region", LABEL_WIDTH, None, |ui| {
         ui.add_enabled_ui(enabled, |ui| {
-            egui::ComboBox::from_id_salt("region_picker").selected_text(current).width(FIELD_WIDTH).show_ui(ui, |ui| {
-                for region in REGIONS {
-                    let text = format!("{} — {}", region.label, region.domain);
-                    if ui.selectable_label(*host == region.domain, text).clicked() {
-                        *host = region.domain.to_string();
+            egui::ComboBox::from_id_salt("region_picker")
+                .selected_text(current)
+                .width(FIELD_WIDTH)
+                .show_ui(ui, |ui| {
+                    for region in REGIONS {
+                        let text = format!("{} — {}", region.label, region.domain);
+                        if ui.selectable_label(*host == region.domain, text).clicked() {
+                            *host = region.domain.to_string();
+                        }
                     }
-                }
-                let text = format!("Local emulator — {EMULATOR_HOST}");
-                if ui.selectable_label(*host == EMULATOR_HOST, text).clicked() {
-                    *host = EMULATOR_HOST.to_string();
-                }
-            })
+                    let text = format!("Local emulator — {EMULATOR_HOST}");
+                    if ui.selectable_label(*host == EMULATOR_HOST, text).clicked() {
+                        *host = EMULATOR_HOST.to_string();
+                    }
+                })
+                .response
         })
-        .response
+        .inner
     });
 }
 

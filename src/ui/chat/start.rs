@@ -9,7 +9,7 @@ use crate::app::pending::{Pending, next_request_id};
 use crate::app::selection::Selection;
 use crate::app::state::AppState;
 use crate::engine::command::{Command, PRIORITIES, RequestId, TicketDraft, TicketError, TicketField};
-use crate::ui::form::{LABEL_WIDTH, form_row_ui};
+use crate::ui::form::{LABEL_WIDTH, errors_changed, form_row_ui};
 use crate::ui::{FormRow, error_color};
 
 /// Labels of this form are longer than the default column.
@@ -87,6 +87,9 @@ impl ChatView {
             account_row_ui(ui, state, selection, error(TicketField::Account));
             ticket_rows_ui(ui, &mut self.form, &error);
             attributes_ui(ui, &mut self.form.ticket.attributes, error(TicketField::Attributes));
+            if self.form.errors() != errors {
+                errors_changed(ui);
+            }
             ui.add_space(8.0);
             let waiting = self.form.start.is_waiting();
             ui.horizontal(|ui| {
