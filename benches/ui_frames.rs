@@ -3,14 +3,14 @@
 //! before painting. Prints median and p99 CPU time per frame.
 //!
 //! Run: `cargo bench --bench ui_frames` (target: < 4 ms per frame).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a benchmark: a failed set-up should stop it loudly")]
 
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use genesys_desk::app::App;
-use genesys_desk::app::state::{AppState, View};
+use genesys_desk::app::selection::{Selection, View};
 use genesys_desk::config::defaults::emulator_account_draft;
 use genesys_desk::config::{Environment, Tier};
 use genesys_desk::engine::command::Event;
@@ -58,15 +58,14 @@ fn chat_message(i: usize) -> ChatMessage {
 
 fn app(view: View) -> (App, mpsc::Sender<Event>) {
     let (tx, rx) = mpsc::channel();
-    let mut state = AppState::default();
-    state.view = view;
-    state.apply(Event::AccountsLoaded {
+    let selection = Selection { view, ..Selection::default() };
+    let mut app = App::with_parts(selection, rx, Box::new(|_| {}), Box::new(FixedDialogs::default()));
+    app.apply(Event::AccountsLoaded {
         tier: Tier::Two,
         accounts: BTreeMap::from([(Environment::Development, vec![emulator_account_draft().parse().unwrap()])]),
         secret_warning: None,
     });
-    state.apply(Event::ListenerStarted { addr: "127.0.0.1:8787".parse().unwrap(), public_base: None });
-    let app = App::with_parts(state, rx, Box::new(|_| {}), Box::new(FixedDialogs::default()));
+    app.apply(Event::ListenerStarted { addr: "127.0.0.1:8787".parse().unwrap(), public_base: None });
     (app, tx)
 }
 
@@ -132,15 +131,15 @@ fn main() {
         n += 1;
     });
     report("traffic, 100,000 entries, +1 entry per frame", first, &times);
-    let mut filter = traffic_app.state.traffic.filter().clone();
+    let mut filter = traffic_app.views.traffic.rows().filter().clone();
     filter.text = "cust-7".into();
     let start = Instant::now();
-    traffic_app.state.traffic.set_filter(filter);
+    traffic_app.views.traffic.set_filter(filter, &traffic_app.state.traffic);
     println!(
         "{:<44} {:>7.2} ms ({} rows match)",
         "refilter 100,000 entries by text",
         start.elapsed().as_secs_f64() * 1e3,
-        traffic_app.state.traffic.visible_len()
+        traffic_app.views.traffic.rows().len()
     );
     let (first, times) = measure(&mut traffic_app, |_| {});
     report("traffic, 100,000 entries, filtered", first, &times);
@@ -149,7 +148,7 @@ fn main() {
     for i in 0..5_000 {
         chat_app.state.apply(Event::ChatMessageAdded(chat_message(i)));
     }
-    chat_app.state.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    chat_app.views.chat.select_thread(Some(("Emulator".into(), "cust-1".into())));
     let (first, times) = measure(&mut chat_app, |_| {});
     report("chat, 5,000 messages, idle", first, &times);
     let mut n = 5_000;

@@ -1,11 +1,10 @@
 //! The test chat driven by label: the start form emits `StartChat` with the
 //! typed fields; an agent reply fed as an event shows in the thread.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
-use genesys_desk::app::state::View;
+use genesys_desk::app::selection::View;
 use genesys_desk::engine::command::{Command, Event, ReceiptOutcome};
 use genesys_desk::model::{ChatMessage, DeliveryStatus, MessageKind, Sender};
 
@@ -126,7 +125,7 @@ fn presence(suffix: &str, body: serde_json::Value, text: &str) -> ChatMessage {
 fn the_chat_header_follows_the_conversation_from_queue_to_agent_to_ended() {
     let mut ui = ui_support::app_on(View::Chats);
     ui.feed(Event::ChatMessageAdded(agent_reply("Hello from the agent")));
-    ui.harness.state_mut().state.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    ui.harness.state_mut().views.chat.select_thread(Some(("Emulator".into(), "cust-1".into())));
     ui.settle();
     assert!(ui.harness.query_by_label("Waiting in queue").is_none());
 
@@ -155,7 +154,7 @@ fn the_chat_header_follows_the_conversation_from_queue_to_agent_to_ended() {
 fn attach_image_sends_the_picked_file_for_the_open_thread() {
     let mut ui = ui_support::app_on(View::Chats);
     ui.feed(Event::ChatMessageAdded(agent_reply("Send me a photo of the box")));
-    ui.harness.state_mut().state.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    ui.harness.state_mut().views.chat.select_thread(Some(("Emulator".into(), "cust-1".into())));
     ui.harness
         .state_mut()
         .set_dialogs(Box::new(genesys_desk::ui::FixedDialogs::new(Some("/tmp/box.png".into()), None)));
@@ -175,7 +174,7 @@ fn open_thread_with(message: ChatMessage) -> ui_support::Ui<'static> {
     let mut ui = ui_support::app_on(View::Chats);
     let key = (message.account.clone(), message.customer_id.clone());
     ui.feed(Event::ChatMessageAdded(message));
-    ui.harness.state_mut().state.select_thread(Some(key));
+    ui.harness.state_mut().views.chat.select_thread(Some(key));
     ui.settle();
     ui
 }
@@ -205,7 +204,7 @@ fn new_conversation_opens_the_form_with_a_fresh_customer_id() {
     let mut ui = open_thread_with(ChatMessage { customer_id: "jane@example.com".into(), ..agent_reply("Bye now") });
     ui.harness.get_by_label("New conversation").click();
     ui.settle();
-    assert_eq!(ui.state().selected_thread, None);
-    assert_eq!(ui.state().chat_form.ticket.email, "jane+2@example.com");
+    assert_eq!(ui.app().views.chat.selected(), None);
+    assert_eq!(ui.app().views.chat.form.ticket.email, "jane+2@example.com");
     ui.harness.get_by_label("Start chat");
 }

@@ -1,7 +1,6 @@
 //! The real views on the real engine, against a running emulator over
 //! loopback: press Verify and see every check pass; start a test chat and see
 //! the scripted agent's reply appear in the thread.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod engine_support;
 
@@ -13,7 +12,8 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::App;
-use genesys_desk::app::state::{AppState, ServiceStatus, View};
+use genesys_desk::app::selection::{Selection, View};
+use genesys_desk::app::state::ServiceStatus;
 use genesys_desk::engine;
 use genesys_desk::ui::FixedDialogs;
 
@@ -46,19 +46,18 @@ fn verify_passes_and_a_test_chat_gets_the_agent_reply() {
         *counter.borrow_mut() += 1;
         engine.send(command);
     });
-    let mut state = AppState::default();
-    state.view = View::Verify;
-    let app = App::with_parts(state, events, sink, Box::new(FixedDialogs::default()));
+    let selection = Selection { view: View::Verify, ..Selection::default() };
+    let app = App::with_parts(selection, events, sink, Box::new(FixedDialogs::default()));
     let mut harness =
         Harness::builder().with_size([1280.0, 800.0]).build_ui_state(|ui, app: &mut App| app.show(ui), app);
 
     // The engine loads the accounts and starts the listener; point the emulator at it.
-    run_until(&mut harness, "the listener", |h| matches!(h.state().state.listener, ServiceStatus::Running { .. }));
-    let ServiceStatus::Running { addr, .. } = harness.state().state.listener.clone() else { unreachable!() };
-    setup.deliver_to(addr);
-    run_until(&mut harness, "the Emulator account", |h| {
-        h.state().state.selected_account.as_deref() == Some("Emulator")
+    run_until(&mut harness, "the listener", |h| {
+        matches!(h.state().state.services.listener, ServiceStatus::Running { .. })
     });
+    let ServiceStatus::Running { addr, .. } = harness.state().state.services.listener.clone() else { unreachable!() };
+    setup.deliver_to(addr);
+    run_until(&mut harness, "the Emulator account", |h| h.state().selection.account.as_deref() == Some("Emulator"));
 
     harness.get_all_by_label("Verify").last().unwrap().click(); // the first is the side navigation
     run_until(&mut harness, "all checks to pass", |h| h.query_by_label("All checks passed").is_some());
@@ -78,7 +77,6 @@ fn verify_passes_and_a_test_chat_gets_the_agent_reply() {
     // Dropping the app drops the engine handle: the engine sees its command
     // channel close and shuts the listener down.
     drop(harness);
-    runtime.block_on(async {
-        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-    });
+    let stopped = runtime.block_on(async { tokio::time::timeout(Duration::from_secs(5), task).await });
+    assert!(matches!(stopped, Ok(Ok(()))), "the engine stops within 5 s of its command channel closing: {stopped:?}");
 }

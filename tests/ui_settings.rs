@@ -1,23 +1,23 @@
 //! Settings and the real eframe constructor.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use std::sync::mpsc;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::App;
-use genesys_desk::app::state::{AppState, ThemeChoice, View};
+use genesys_desk::app::selection::{ThemeChoice, View};
+use genesys_desk::app::state::ServiceStatus;
 use genesys_desk::config::Tier;
-use genesys_desk::engine::command::Command;
+use genesys_desk::engine::command::{Command, Event};
 
 #[test]
 fn settings_switch_tier_theme_listener_and_receipts() {
     let mut ui = ui_support::app_on(View::Settings);
     ui.harness.get_by_label("Dark").click();
     ui.settle();
-    assert_eq!(ui.state().theme, ThemeChoice::Dark);
+    assert_eq!(ui.selection().theme, ThemeChoice::Dark);
     ui.harness.get_by_label("Three: Staging, Sandbox, Production").click();
     ui.settle();
     ui.harness.get_by_label("Auto Delivered receipts for agent messages").click();
@@ -32,16 +32,22 @@ fn settings_switch_tier_theme_listener_and_receipts() {
     ui.harness.get_by_label("Restart listener").click();
     ui.settle();
     assert_eq!(ui.take_commands(), vec![Command::SetListenerAddr("127.0.0.1:9999".into())]);
+    // "starting…" comes from the view until the engine reports; the state keeps what it reported.
+    ui.feed(Event::EmulatorStarted { addr: "127.0.0.1:8786".parse().unwrap() });
+    ui.harness.get_by_label("starting…");
+    assert!(matches!(ui.state().services.listener, ServiceStatus::Running { .. }));
+    ui.feed(Event::ListenerStarted { addr: "127.0.0.1:9999".parse().unwrap(), public_base: None });
+    ui.harness.get_by_label("running on 127.0.0.1:9999");
 }
 
 #[test]
-fn the_eframe_constructor_builds_and_shuts_the_engine_down_on_exit() {
+fn the_eframe_constructor_builds_and_sends_shutdown_once_on_exit() {
     let (_tx, rx) = mpsc::channel();
     let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let recorder = sent.clone();
-    let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
-        App::new(cc, rx, Box::new(move |c| recorder.borrow_mut().push(c)), AppState::default())
-    });
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, rx, Box::new(move |c| recorder.borrow_mut().push(c))));
     harness.run_steps(3);
     harness.get_by_label("Accounts");
     eframe::App::on_exit(harness.state_mut());

@@ -1,11 +1,10 @@
 //! The traffic list driven by label: typing in the filter narrows the rows,
 //! a row opens the detail pane, export goes through the replaceable dialog.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
-use genesys_desk::app::state::View;
+use genesys_desk::app::selection::View;
 use genesys_desk::engine::command::{Command, Event, ExportFormat};
 use genesys_desk::model::{Direction, SignatureVerdict, TrafficEntry};
 
@@ -40,12 +39,12 @@ fn typing_in_the_filter_narrows_the_rows() {
     ui.settle();
     ui.harness.get_by_label("Filter").type_text("hooks");
     ui.settle();
-    assert_eq!(ui.state().traffic.visible_len(), 1);
+    assert_eq!(ui.app().views.traffic.rows().len(), 1);
     ui.harness.get_by_label("1 of 3 entries");
     assert!(ui.harness.query_by_label("/oauth/token").is_none(), "filtered rows are not laid out");
     ui.harness.get_by_label("/hooks/Emulator").click();
     ui.settle();
-    assert!(ui.state().selected_traffic.is_some(), "row click selects");
+    assert!(ui.app().views.traffic.selected().is_some(), "row click selects");
     ui.harness.get_by_label_contains("Signature invalid");
     ui.harness.get_by_label("Likely cause: the secret has a trailing newline");
     ui.harness.get_by_label("Replay to listener").click();

@@ -1,11 +1,10 @@
 //! Verify driven by label: the button emits `Command::Verify`; check events
 //! appear one by one; a webhook mismatch offers the confirmed PATCH.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod ui_support;
+pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
-use genesys_desk::app::state::View;
+use genesys_desk::app::selection::View;
 use genesys_desk::config::Field;
 use genesys_desk::engine::command::{Command, Event};
 use genesys_desk::model::{Check, CheckId, CheckStatus, VerifyReport};
@@ -42,7 +41,8 @@ fn pressing_verify_sends_the_command_and_checks_arrive_until_all_pass() {
     ui.harness.get_by_label("All checks passed");
     ui.harness.get_by_label("Copy report");
     assert_eq!(ui.harness.get_all_by_label("PASS").count(), 5);
-    assert!(ui.state().verify_run().unwrap().result.latest().unwrap().ok());
+    let run = ui.state().verify.run(ui.selection().env, "Emulator").unwrap();
+    assert!(run.result.latest().unwrap().ok());
 }
 
 #[test]
@@ -60,7 +60,8 @@ fn a_failed_check_is_highlighted_and_a_webhook_mismatch_can_be_fixed_after_confi
     };
     ui.feed(Event::VerifyFinished { request, report });
     ui.harness.get_by_label("Some checks failed");
-    assert_eq!(ui.state().failed_fields(), vec![Field::ClientSecret]);
+    let run = ui.state().verify.run(ui.selection().env, "Emulator").unwrap();
+    assert_eq!(run.failed_fields(), vec![Field::ClientSecret]);
 
     ui.harness.get_by_label("Point the integration's webhook at this listener").click();
     ui.settle();

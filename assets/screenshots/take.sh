@@ -12,7 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${1:-$root/target/debug/genesys-desk}"
 out="${SHOTS_OUT:-$root/assets/screenshots}"
-display="${SHOTS_DISPLAY:-:73}"
+display="${SHOTS_DISPLAY:-:91}"
 work="$(mktemp -d)"
 mkdir -p "$work/home" "$work/data" "$work/run"; chmod 700 "$work/run"
 
@@ -54,11 +54,13 @@ shot chat-start
 click 391 382 9                              # Start chat, wait for the scripted agent
 shot chat
 click 59 149                                 # Traffic
-click 560 248 1                              # the newest incoming webhook delivery
+type_at 283 54 "/hooks/"; sleep 0.5          # filter: the row order depends on timing
+click 560 133 1                              # the newest incoming webhook delivery
+click 283 54 0.3; xdotool key ctrl+a BackSpace; sleep 0.6   # clear the filter, keep the selection
 xdotool mousemove --window "$wid" 1100 20; sleep 0.3
 import -window "$wid" "$work/raw.png"; convert "$work/raw.png" -strip -define png:compression-level=9 "$out/traffic.png"
 click 59 180                                 # Settings
 shot settings
-click 326 82; click 229 16                   # Light theme, Live environment (read-only banner)
+click 354 82; click 229 16                   # Light theme, Live environment (read-only banner)
 click 59 86 1                                # Accounts, one banner lower
 shot live-light

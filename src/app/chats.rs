@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::engine::command::Event;
 use crate::model::{ChatMessage, MessageKind, Sender};
 
 /// How long "agent is typing…" stays after the last typing event.
@@ -177,6 +178,18 @@ impl Chats {
 
     pub fn ensure(&mut self, key: ThreadKey) {
         self.threads.entry(key).or_default();
+    }
+
+    /// Applies a chat event (the start form's outcome is the Chats view's).
+    pub fn apply(&mut self, event: Event, now: Instant) {
+        match event {
+            Event::ChatStarted { account, customer_id, .. } => self.ensure((account, customer_id)),
+            Event::ChatMessageAdded(msg) => self.add(msg, now),
+            Event::ChatMessageUpdated(msg) => self.update(msg, now),
+            Event::AgentTyping { account, customer_id } => self.typing((account, customer_id), now),
+            Event::PresenceUnavailable { account, message } => self.set_presence_problem(&account, message),
+            _ => {}
+        }
     }
 }
 

@@ -1,10 +1,12 @@
-//! The desktop app (eframe): `App` owns the `AppState`, drains engine events
-//! at the start of each frame, draws the views and sends the `Command`s they
-//! pushed. It never touches the network, files or tokio itself.
+//! The desktop app (eframe): `App` owns the `AppState` (what the engine
+//! reported), the shared `Selection` and the views with their drafts. Each
+//! frame it drains engine events, draws the views and sends the `Command`s
+//! they pushed. It never touches the network, files or tokio itself.
 
 pub mod chats;
 pub mod curl;
 pub mod pending;
+pub mod selection;
 pub mod state;
 pub mod traffic_log;
 
@@ -15,8 +17,9 @@ use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use crate::engine::command::{Command, Event};
-use crate::ui::{self, Dialogs, RfdDialogs};
-use state::{AppState, Persisted, ThemeChoice};
+use crate::ui::{Dialogs, RfdDialogs, Views};
+use selection::{Persisted, Selection, ThemeChoice};
+use state::AppState;
 
 /// Where the UI sends its commands (the engine handle's `send`, a test recorder).
 pub type CommandSink = Box<dyn FnMut(Command)>;
@@ -30,6 +33,8 @@ const PERSIST_KEY: &str = "genesys-desk/selection";
 /// The app: state + event receiver + command sink.
 pub struct App {
     pub state: AppState,
+    pub selection: Selection,
+    pub views: Views,
     events: Receiver<Event>,
     sink: CommandSink,
     dialogs: Box<dyn Dialogs>,
@@ -42,35 +47,28 @@ impl App {
     /// The constructor the engine wiring uses: `events` is fed by the engine (which
     /// also calls `ctx.request_repaint()` after each send), `command_sink` forwards
     /// to the engine. The last run's view, environment, account and theme are
-    /// restored from eframe storage on top of `initial_state`.
-    pub fn new(
-        cc: &eframe::CreationContext<'_>,
-        events: Receiver<Event>,
-        command_sink: CommandSink,
-        initial_state: AppState,
-    ) -> Self {
+    /// restored from eframe storage.
+    pub fn new(cc: &eframe::CreationContext<'_>, events: Receiver<Event>, command_sink: CommandSink) -> Self {
         egui_extras::install_image_loaders(&cc.egui_ctx);
-        let mut state = initial_state;
-        if let Some(persisted) = cc.storage.and_then(|s| eframe::get_value::<Persisted>(s, PERSIST_KEY)) {
-            let restored = AppState::restored(persisted);
-            state.view = restored.view;
-            state.theme = restored.theme;
-            state.tier = restored.tier;
-            state.env = restored.env;
-            state.selected_account = restored.selected_account.or(state.selected_account);
-        }
-        Self::with_parts(state, events, command_sink, Box::new(RfdDialogs::default()))
+        let selection = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Persisted>(s, PERSIST_KEY))
+            .map(Selection::restored)
+            .unwrap_or_default();
+        Self::with_parts(selection, events, command_sink, Box::new(RfdDialogs::default()))
     }
 
     /// An app without a window (tests, benchmarks): dialogs are replaceable.
     pub fn with_parts(
-        state: AppState,
+        selection: Selection,
         events: Receiver<Event>,
         command_sink: CommandSink,
         dialogs: Box<dyn Dialogs>,
     ) -> Self {
         Self {
-            state,
+            state: AppState::default(),
+            selection,
+            views: Views::default(),
             events,
             sink: command_sink,
             dialogs,
@@ -85,27 +83,40 @@ impl App {
         self.dialogs = dialogs;
     }
 
-    /// Applies every waiting event (DESIGN.md §3.3: events first, then draw).
+    /// Applies every waiting event: events first, then draw (README, Architecture).
     pub fn drain_events(&mut self) {
         while let Ok(event) = self.events.try_recv() {
-            self.state.apply(event);
+            self.apply(event);
+        }
+    }
+
+    /// One event: the selection and the views' drafts follow it, then the
+    /// state applies it.
+    pub fn apply(&mut self, event: Event) {
+        let accounts_changed = matches!(event, Event::AccountsLoaded { .. } | Event::AccountDeleted { .. });
+        self.selection.follow(&event);
+        self.views.on_event(&event);
+        self.state.apply(event);
+        if accounts_changed {
+            self.selection.keep_account(&self.state);
         }
     }
 
     /// One frame: events, theme, views, then the commands the views pushed.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.drain_events();
-        if self.applied_theme != Some(self.state.theme) {
-            ui.ctx().set_theme(match self.state.theme {
+        if self.applied_theme != Some(self.selection.theme) {
+            ui.ctx().set_theme(match self.selection.theme {
                 ThemeChoice::System => egui::ThemePreference::System,
                 ThemeChoice::Light => egui::ThemePreference::Light,
                 ThemeChoice::Dark => egui::ThemePreference::Dark,
             });
-            self.applied_theme = Some(self.state.theme);
+            self.applied_theme = Some(self.selection.theme);
         }
         let mut commands = Vec::new();
-        ui::app_ui(ui, &mut self.state, &mut commands, self.dialogs.as_mut());
+        self.views.ui(ui, &self.state, &mut self.selection, &mut commands, self.dialogs.as_mut());
         for command in commands {
+            self.state.sent(&command);
             (self.sink)(command);
         }
     }
@@ -128,14 +139,14 @@ impl eframe::App for App {
         if !self.first_frame_done {
             self.first_frame_done = true;
             if let Some(started) = STARTED_AT.get() {
-                // `GENESYS_DESK_LOG=info` shows it: the start-up figure of issue 5.
+                // `GENESYS_DESK_LOG=info` shows it: the start-up time to the first frame.
                 tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first frame drawn");
             }
         }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, PERSIST_KEY, &self.state.persisted());
+        eframe::set_value(storage, PERSIST_KEY, &self.selection.persisted());
     }
 
     fn on_exit(&mut self) {
@@ -182,7 +193,7 @@ pub fn run(home: Option<PathBuf>) -> ExitCode {
             let (engine, events_rx, task) = crate::engine::spawn(&handle, config, repaint);
             *task_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
             let sink: CommandSink = Box::new(move |command| engine.send(command));
-            Ok(Box::new(App::new(cc, events_rx, sink, AppState::default())))
+            Ok(Box::new(App::new(cc, events_rx, sink)))
         }),
     );
     // The window sent Shutdown on exit: give the engine a moment to stop the

@@ -1,5 +1,15 @@
-//! A one-off request's life (DESIGN.md §3.4): the view shows a spinner while
+//! A one-off request's life: the view shows a spinner while
 //! waiting and keeps showing the previous result meanwhile.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::engine::command::RequestId;
+
+/// A request id no other request of this process has.
+pub fn next_request_id() -> RequestId {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    RequestId(NEXT.fetch_add(1, Ordering::Relaxed))
+}
 
 /// The state of a one-off request that returns a `T`.
 #[derive(Debug, Clone, PartialEq, Default)]

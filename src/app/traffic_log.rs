@@ -1,6 +1,7 @@
 //! Live traffic in memory: the newest entries (capped; SQLite keeps the full
-//! history) plus a filter whose matching rows are cached, so a frame with
-//! 100,000 entries only lays out the rows on screen.
+//! history), and the rows of a filter ([`FilteredRows`], owned by the Traffic
+//! view) kept in step incrementally, so a frame with 100,000 entries only
+//! lays out the rows on screen.
 
 use std::collections::VecDeque;
 
@@ -112,19 +113,16 @@ fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     false
 }
 
-/// The capped list plus the cached filter result.
+/// The capped list of entries as the engine reported them.
 #[derive(Debug, Clone)]
 pub struct TrafficLog {
     entries: VecDeque<TrafficEntry>,
-    /// Sequence number of `entries[0]`; sequence numbers never repeat, so the
+    /// Sequence number of `entries[0]`; sequence numbers never repeat, so
     /// cached rows stay valid when old entries are dropped from the front.
     first_seq: u64,
     cap: usize,
-    filter: TrafficFilter,
-    /// Sequence numbers of the entries that match `filter`, oldest first.
-    visible: VecDeque<u64>,
-    /// How many times the full list was refiltered (tests check the cache works).
-    refilters: u64,
+    /// Bumped when the whole list is replaced: cached rows must be rebuilt.
+    generation: u64,
     /// Incoming deliveries seen since start (not capped).
     pub deliveries: u64,
     pub last_verdict: Option<SignatureVerdict>,
@@ -142,9 +140,7 @@ impl TrafficLog {
             entries: VecDeque::new(),
             first_seq: 0,
             cap: cap.max(1),
-            filter: TrafficFilter::default(),
-            visible: VecDeque::new(),
-            refilters: 0,
+            generation: 0,
             deliveries: 0,
             last_verdict: None,
         }
@@ -158,8 +154,7 @@ impl TrafficLog {
         self.entries.is_empty()
     }
 
-    /// Adds an entry, dropping the oldest beyond the cap; the cached rows are
-    /// updated incrementally.
+    /// Adds an entry, dropping the oldest beyond the cap.
     pub fn push(&mut self, entry: TrafficEntry) {
         if entry.direction == Direction::Incoming {
             self.deliveries += 1;
@@ -167,20 +162,9 @@ impl TrafficLog {
                 self.last_verdict = entry.verdict;
             }
         }
-        self.push_quiet(entry);
-    }
-
-    fn push_quiet(&mut self, entry: TrafficEntry) {
-        let seq = self.first_seq + self.entries.len() as u64;
-        if self.filter.matches(&self.filter.text.trim().to_ascii_lowercase(), &entry) {
-            self.visible.push_back(seq);
-        }
         self.entries.push_back(entry);
         while self.entries.len() > self.cap {
             self.entries.pop_front();
-            if self.visible.front() == Some(&self.first_seq) {
-                self.visible.pop_front();
-            }
             self.first_seq += 1;
         }
     }
@@ -193,53 +177,12 @@ impl TrafficLog {
         let skip = entries.len().saturating_sub(self.cap);
         self.first_seq += self.entries.len() as u64;
         self.entries = entries.into_iter().skip(skip).collect();
-        self.refilter();
+        self.generation += 1;
     }
 
-    pub fn filter(&self) -> &TrafficFilter {
-        &self.filter
-    }
-
-    /// Changes the filter; the rows are recomputed only when it really changed.
-    pub fn set_filter(&mut self, filter: TrafficFilter) {
-        if filter != self.filter {
-            self.filter = filter;
-            self.refilter();
-        }
-    }
-
-    fn refilter(&mut self) {
-        let needle = self.filter.text.trim().to_ascii_lowercase();
-        let first = self.first_seq;
-        self.visible = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| self.filter.matches(&needle, e))
-            .map(|(i, _)| first + i as u64)
-            .collect();
-        self.refilters += 1;
-    }
-
-    /// How many times the full list was refiltered.
-    pub fn refilter_count(&self) -> u64 {
-        self.refilters
-    }
-
-    /// Number of rows matching the filter.
-    pub fn visible_len(&self) -> usize {
-        self.visible.len()
-    }
-
-    /// The `row`-th matching entry (oldest first) and its sequence number.
-    pub fn visible_row(&self, row: usize) -> Option<(u64, &TrafficEntry)> {
-        let seq = *self.visible.get(row)?;
-        self.by_seq(seq).map(|e| (seq, e))
-    }
-
-    /// The matching entries, oldest first.
-    pub fn visible(&self) -> impl Iterator<Item = &TrafficEntry> {
-        self.visible.iter().filter_map(|s| self.by_seq(*s))
+    /// The sequence number the next entry will get.
+    fn end_seq(&self) -> u64 {
+        self.first_seq + self.entries.len() as u64
     }
 
     /// An entry by sequence number, if still in memory.
@@ -261,6 +204,93 @@ impl TrafficLog {
     }
 }
 
+/// The rows of a filter over a [`TrafficLog`]: sequence numbers of the
+/// matching entries, updated incrementally as entries arrive and rebuilt only
+/// when the filter changes or the log is replaced.
+#[derive(Debug, Clone, Default)]
+pub struct FilteredRows {
+    filter: TrafficFilter,
+    /// Sequence numbers of the entries that match `filter`, oldest first.
+    visible: VecDeque<u64>,
+    /// Entries before this sequence number were looked at.
+    synced_to: u64,
+    /// The log generation `visible` was built from.
+    generation: u64,
+    /// How many times the full list was refiltered (tests check the cache works).
+    refilters: u64,
+}
+
+impl FilteredRows {
+    pub fn filter(&self) -> &TrafficFilter {
+        &self.filter
+    }
+
+    /// Changes the filter; the rows are recomputed only when it really changed.
+    pub fn set_filter(&mut self, filter: TrafficFilter, log: &TrafficLog) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.refilter(log);
+        }
+    }
+
+    /// Catches up with `log`: new entries are matched, dropped ones forgotten.
+    pub fn sync(&mut self, log: &TrafficLog) {
+        if self.generation != log.generation {
+            return self.refilter(log);
+        }
+        let needle = self.filter.text.trim().to_ascii_lowercase();
+        for seq in self.synced_to.max(log.first_seq)..log.end_seq() {
+            if log.by_seq(seq).is_some_and(|e| self.filter.matches(&needle, e)) {
+                self.visible.push_back(seq);
+            }
+        }
+        self.synced_to = log.end_seq();
+        while self.visible.front().is_some_and(|s| *s < log.first_seq) {
+            self.visible.pop_front();
+        }
+    }
+
+    fn refilter(&mut self, log: &TrafficLog) {
+        let needle = self.filter.text.trim().to_ascii_lowercase();
+        let first = log.first_seq;
+        self.visible = log
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| self.filter.matches(&needle, e))
+            .map(|(i, _)| first + i as u64)
+            .collect();
+        self.synced_to = log.end_seq();
+        self.generation = log.generation;
+        self.refilters += 1;
+    }
+
+    /// How many times the full list was refiltered.
+    pub fn refilter_count(&self) -> u64 {
+        self.refilters
+    }
+
+    /// Number of rows matching the filter.
+    pub fn len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.visible.is_empty()
+    }
+
+    /// The `row`-th matching entry (oldest first) and its sequence number.
+    pub fn row<'a>(&self, log: &'a TrafficLog, row: usize) -> Option<(u64, &'a TrafficEntry)> {
+        let seq = *self.visible.get(row)?;
+        log.by_seq(seq).map(|e| (seq, e))
+    }
+
+    /// The matching entries, oldest first.
+    pub fn entries<'a>(&'a self, log: &'a TrafficLog) -> impl Iterator<Item = &'a TrafficEntry> {
+        self.visible.iter().filter_map(|s| log.by_seq(*s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,30 +304,34 @@ mod tests {
     #[test]
     fn filter_by_text_status_and_account() {
         let mut log = TrafficLog::default();
+        let mut rows = FilteredRows::default();
         log.push(entry("Acme", "https://api.x/oauth/token", Some(200)));
         log.push(entry("Acme", "https://api.x/api/v2/integrations", Some(404)));
         log.push(entry("Beta", "https://api.x/api/v2/inbound", Some(500)));
         log.push(entry("Beta", "https://api.x/api/v2/inbound", None));
-        assert_eq!(log.visible_len(), 4);
-        log.set_filter(TrafficFilter { text: "INBOUND".into(), ..Default::default() });
-        assert_eq!(log.visible_len(), 2);
-        log.set_filter(TrafficFilter { status: Some(StatusClass::ClientError), ..Default::default() });
-        assert_eq!(log.visible().next().map(|e| e.status), Some(Some(404)));
-        log.set_filter(TrafficFilter {
-            status: Some(StatusClass::Error),
-            account: Some("Beta".into()),
-            ..Default::default()
-        });
-        assert_eq!(log.visible_len(), 1);
+        rows.sync(&log);
+        assert_eq!(rows.len(), 4);
+        rows.set_filter(TrafficFilter { text: "INBOUND".into(), ..Default::default() }, &log);
+        assert_eq!(rows.len(), 2);
+        rows.set_filter(TrafficFilter { status: Some(StatusClass::ClientError), ..Default::default() }, &log);
+        assert_eq!(rows.entries(&log).next().map(|e| e.status), Some(Some(404)));
+        let filter =
+            TrafficFilter { status: Some(StatusClass::Error), account: Some("Beta".into()), ..Default::default() };
+        rows.set_filter(filter, &log);
+        assert_eq!(rows.len(), 1);
         // New entries are matched as they arrive, without refiltering everything.
-        let before = log.refilter_count();
+        let before = rows.refilter_count();
         log.push(entry("Beta", "https://api.x/timeout", None));
         log.push(entry("Acme", "https://api.x/timeout", None));
-        assert_eq!(log.visible_len(), 2);
-        assert_eq!(log.refilter_count(), before);
-        // Setting the same filter again does not refilter.
-        log.set_filter(log.filter().clone());
-        assert_eq!(log.refilter_count(), before);
+        rows.sync(&log);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.refilter_count(), before);
+        // Setting the same filter again does not refilter; a reload does.
+        rows.set_filter(rows.filter().clone(), &log);
+        assert_eq!(rows.refilter_count(), before);
+        log.load(vec![entry("Beta", "https://api.x/timeout", None)]);
+        rows.sync(&log);
+        assert_eq!((rows.len(), rows.refilter_count()), (1, before + 1));
     }
 
     #[test]
@@ -312,14 +346,19 @@ mod tests {
     #[test]
     fn the_cap_drops_the_oldest_and_keeps_rows_consistent() {
         let mut log = TrafficLog::with_cap(3);
-        log.set_filter(TrafficFilter { text: "keep".into(), ..Default::default() });
+        let mut rows = FilteredRows::default();
+        rows.set_filter(TrafficFilter { text: "keep".into(), ..Default::default() }, &log);
         for i in 0..5 {
             log.push(entry("A", &format!("/{}/{i}", if i % 2 == 0 { "keep" } else { "skip" }), Some(200)));
+            if i == 1 {
+                rows.sync(&log);
+            }
         }
+        rows.sync(&log);
         assert_eq!(log.len(), 3);
-        let urls: Vec<_> = log.visible().map(|e| e.url.clone()).collect();
+        let urls: Vec<_> = rows.entries(&log).map(|e| e.url.clone()).collect();
         assert_eq!(urls, vec!["/keep/2", "/keep/4"]);
-        assert_eq!(log.visible_row(0).map(|(_, e)| e.url.as_str()), Some("/keep/2"));
+        assert_eq!(rows.row(&log, 0).map(|(_, e)| e.url.as_str()), Some("/keep/2"));
     }
 
     #[test]

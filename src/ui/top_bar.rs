@@ -4,29 +4,30 @@
 use egui::{RichText, Ui};
 
 use super::{error_color, ok_color, warn_color};
+use crate::app::selection::Selection;
 use crate::app::state::{AppState, ServiceStatus};
 use crate::model::SignatureVerdict;
 
-pub fn top_bar_ui(ui: &mut Ui, state: &mut AppState) {
+pub fn top_bar_ui(ui: &mut Ui, state: &AppState, selection: &mut Selection) {
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("genesys-desk").strong());
         ui.separator();
-        for env in state.tier.environments() {
-            if ui.selectable_label(state.env == *env, env.label()).clicked() {
-                state.set_env(*env);
+        for env in state.accounts.tier.environments() {
+            if ui.selectable_label(selection.env == *env, env.label()).clicked() && selection.env != *env {
+                selection.set_env(*env, state);
             }
         }
         ui.separator();
-        let names: Vec<String> = state.env_accounts().iter().map(|a| a.name.clone()).collect();
-        let selected = state.selected_account.clone().unwrap_or_else(|| "no account".into());
+        let selected = selection.account.clone().unwrap_or_else(|| "no account".into());
         let label = ui.label("Account");
         egui::ComboBox::from_id_salt("account_picker")
             .selected_text(selected)
             .show_ui(ui, |ui| {
-                for name in names {
-                    if ui.selectable_label(state.selected_account.as_ref() == Some(&name), &name).clicked() {
-                        state.select_account(Some(name));
+                for account in state.accounts.of(selection.env) {
+                    let name = &account.name;
+                    if ui.selectable_label(selection.account.as_ref() == Some(name), name).clicked() {
+                        selection.account = Some(name.clone());
                     }
                 }
             })
@@ -35,17 +36,17 @@ pub fn top_bar_ui(ui: &mut Ui, state: &mut AppState) {
         ui.separator();
         listener_status_ui(ui, state);
     });
-    if state.read_only() {
+    if selection.read_only() {
         egui::Frame::new().fill(warn_color(ui).gamma_multiply(0.25)).inner_margin(6.0).show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(RichText::new(format!("Read-only: {}", state.env.read_only_message())).strong());
+            ui.label(RichText::new(format!("Read-only: {}", selection.env.read_only_message())).strong());
         });
     }
     ui.add_space(2.0);
 }
 
 fn listener_status_ui(ui: &mut Ui, state: &AppState) {
-    match &state.listener {
+    match &state.services.listener {
         ServiceStatus::Starting => {
             ui.spinner();
             ui.label("Listener starting…");

@@ -8,25 +8,64 @@ use egui_extras::{Column, TableBuilder};
 use super::{Dialogs, error_color, ok_color, warn_color};
 use crate::app::curl::curl_command;
 use crate::app::state::AppState;
-use crate::app::traffic_log::StatusClass;
-use crate::engine::command::{Command, ExportFormat};
+use crate::app::traffic_log::{FilteredRows, StatusClass, TrafficLog};
+use crate::engine::command::{Command, Event, ExportFormat};
 use crate::model::{Direction, SignatureVerdict, TrafficEntry};
 
 const ROW_HEIGHT: f32 = 20.0;
 
-pub fn traffic_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
-    egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, state, dialogs));
-    let selected = state.selected_traffic.and_then(|seq| state.traffic.by_seq(seq)).cloned();
-    if let Some(entry) = selected {
-        egui::Panel::bottom("traffic_detail").resizable(true).default_size(320.0).show(ui, |ui| {
-            detail_ui(ui, state, commands, &entry);
-        });
-    }
-    egui::CentralPanel::default().show(ui, |ui| table_ui(ui, state));
+/// The Traffic view: its filter's rows and the entry in the detail pane.
+#[derive(Debug, Default)]
+pub struct TrafficView {
+    /// Sequence number (see `TrafficLog::by_seq`) of the entry in the detail pane.
+    selected: Option<u64>,
+    rows: FilteredRows,
 }
 
-fn filters_ui(ui: &mut Ui, state: &mut AppState, dialogs: &mut dyn Dialogs) {
-    let mut filter = state.traffic.filter().clone();
+impl TrafficView {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
+        self.rows.sync(&state.traffic);
+        egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, &mut self.rows, &state.traffic, dialogs));
+        let selected = self.selected.and_then(|seq| state.traffic.by_seq(seq));
+        if let Some(entry) = selected {
+            egui::Panel::bottom("traffic_detail").resizable(true).default_size(320.0).show(ui, |ui| {
+                if detail_ui(ui, commands, entry) {
+                    self.selected = None;
+                }
+            });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(seq) = table_ui(ui, &self.rows, &state.traffic, self.selected) {
+                self.selected = if self.selected == Some(seq) { None } else { Some(seq) };
+            }
+        });
+    }
+
+    /// A reloaded history closes the detail pane.
+    pub fn on_event(&mut self, event: &Event) {
+        if let Event::HistoryLoaded { .. } = event {
+            self.selected = None;
+        }
+    }
+
+    /// The rows of the current filter (as of the last frame).
+    pub fn rows(&self) -> &FilteredRows {
+        &self.rows
+    }
+
+    /// Sets the filter at once (benchmarks); the view's own box does it per frame.
+    pub fn set_filter(&mut self, filter: crate::app::traffic_log::TrafficFilter, log: &TrafficLog) {
+        self.rows.set_filter(filter, log);
+    }
+
+    /// The entry in the detail pane, by sequence number.
+    pub fn selected(&self) -> Option<u64> {
+        self.selected
+    }
+}
+
+fn filters_ui(ui: &mut Ui, rows: &mut FilteredRows, log: &TrafficLog, dialogs: &mut dyn Dialogs) {
+    let mut filter = rows.filter().clone();
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Filter");
         ui.add(TextEdit::singleline(&mut filter.text).hint_text("text in URL, body, account…").desired_width(220.0))
@@ -37,7 +76,7 @@ fn filters_ui(ui: &mut Ui, state: &mut AppState, dialogs: &mut dyn Dialogs) {
             .selected_text(accounts_label)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut filter.account, None, "all accounts");
-                for name in state.traffic.accounts() {
+                for name in log.accounts() {
                     ui.selectable_value(&mut filter.account, Some(name.clone()), name);
                 }
             })
@@ -89,13 +128,13 @@ fn filters_ui(ui: &mut Ui, state: &mut AppState, dialogs: &mut dyn Dialogs) {
         }
     });
     // No-op unless the filter changed: the matching rows are cached.
-    state.traffic.set_filter(filter);
+    rows.set_filter(filter, log);
     ui.horizontal(|ui| {
-        ui.label(format!("{} of {} entries", state.traffic.visible_len(), state.traffic.len()));
+        ui.label(format!("{} of {} entries", rows.len(), log.len()));
         for format in [ExportFormat::Json, ExportFormat::Har] {
             let label = format!("Export {}…", format.extension().to_ascii_uppercase());
             if ui.button(label).on_hover_text("Export the filtered list").clicked() {
-                let ids: Vec<i64> = state.traffic.visible().filter_map(|e| e.id).collect();
+                let ids: Vec<i64> = rows.entries(log).filter_map(|e| e.id).collect();
                 dialogs.open(super::DialogRequest::Export(format, ids), ui.ctx());
             }
         }
@@ -103,11 +142,12 @@ fn filters_ui(ui: &mut Ui, state: &mut AppState, dialogs: &mut dyn Dialogs) {
     ui.add_space(2.0);
 }
 
-fn table_ui(ui: &mut Ui, state: &mut AppState) {
-    let total = state.traffic.visible_len();
+/// The table, newest first; returns the sequence number of a clicked row.
+fn table_ui(ui: &mut Ui, rows: &FilteredRows, log: &TrafficLog, selected: Option<u64>) -> Option<u64> {
+    let total = rows.len();
     if total == 0 {
-        ui.weak(if state.traffic.is_empty() { "No traffic yet." } else { "No entry matches the filter." });
-        return;
+        ui.weak(if log.is_empty() { "No traffic yet." } else { "No entry matches the filter." });
+        return None;
     }
     let mut clicked = None;
     TableBuilder::new(ui)
@@ -133,8 +173,8 @@ fn table_ui(ui: &mut Ui, state: &mut AppState) {
             // Newest first; only the rows on screen reach this closure.
             body.rows(ROW_HEIGHT, total, |mut row| {
                 let index = total - 1 - row.index();
-                let Some((seq, entry)) = state.traffic.visible_row(index) else { return };
-                row.set_selected(state.selected_traffic == Some(seq));
+                let Some((seq, entry)) = rows.row(log, index) else { return };
+                row.set_selected(selected == Some(seq));
                 row.col(|ui| cell(ui, time_text(entry), None));
                 row.col(|ui| cell(ui, entry.direction.as_str(), None));
                 row.col(|ui| cell(ui, &entry.account, None));
@@ -153,9 +193,7 @@ fn table_ui(ui: &mut Ui, state: &mut AppState) {
                 }
             });
         });
-    if let Some(seq) = clicked {
-        state.selected_traffic = if state.selected_traffic == Some(seq) { None } else { Some(seq) };
-    }
+    clicked
 }
 
 fn status_cell(ui: &mut Ui, entry: &TrafficEntry) {
@@ -184,7 +222,9 @@ fn cell(ui: &mut Ui, text: impl Into<String>, color: Option<egui::Color32>) {
     ui.add(egui::Label::new(text).selectable(false).truncate());
 }
 
-fn detail_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, entry: &TrafficEntry) {
+/// The detail pane; returns true when "Close" was pressed.
+fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry) -> bool {
+    let mut close = false;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("{} {}", entry.method, entry.url));
         if ui.button("Copy as curl").on_hover_text("Secrets become $GENESYS_* variables").clicked() {
@@ -196,9 +236,7 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, ent
         {
             commands.push(Command::ReplayTraffic { id });
         }
-        if ui.button("Close").clicked() {
-            state.selected_traffic = None;
-        }
+        close = ui.button("Close").clicked();
     });
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         if let Some(error) = &entry.error {
@@ -220,6 +258,7 @@ fn detail_ui(ui: &mut Ui, state: &mut AppState, commands: &mut Vec<Command>, ent
         egui::CollapsingHeader::new("Response headers").show(ui, |ui| headers_ui(ui, "resp", &entry.response_headers));
         body_ui(ui, "Response body", &entry.response_body);
     });
+    close
 }
 
 fn signature_ui(ui: &mut Ui, verdict: SignatureVerdict, explanation: Option<&str>) {

@@ -1,6 +1,6 @@
 //! Shared set-up for the egui_kittest UI tests: the real `App` driven by a
 //! harness, commands recorded, events fed through the same channel the engine uses.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![expect(clippy::unwrap_used, reason = "test set-up: a broken harness should fail the test loudly")]
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -9,7 +9,8 @@ use std::sync::mpsc::{self, Sender};
 
 use egui_kittest::Harness;
 use genesys_desk::app::App;
-use genesys_desk::app::state::{AppState, View};
+use genesys_desk::app::selection::{Selection, View};
+use genesys_desk::app::state::AppState;
 use genesys_desk::config::defaults::emulator_account_draft;
 use genesys_desk::config::{Account, Environment, Tier};
 use genesys_desk::engine::command::{Command, Event};
@@ -42,6 +43,14 @@ impl Ui<'_> {
     pub fn state(&self) -> &AppState {
         &self.harness.state().state
     }
+
+    pub fn selection(&self) -> &Selection {
+        &self.harness.state().selection
+    }
+
+    pub fn app(&self) -> &App {
+        self.harness.state()
+    }
 }
 
 pub fn emulator_account() -> Account {
@@ -61,10 +70,13 @@ pub fn app_on<'a>(view: View) -> Ui<'a> {
     let (events, rx) = mpsc::channel();
     let commands = Rc::new(RefCell::new(Vec::new()));
     let recorder = commands.clone();
-    let mut state = AppState::default();
-    state.view = view;
-    let app =
-        App::with_parts(state, rx, Box::new(move |c| recorder.borrow_mut().push(c)), Box::new(FixedDialogs::default()));
+    let selection = Selection { view, ..Selection::default() };
+    let app = App::with_parts(
+        selection,
+        rx,
+        Box::new(move |c| recorder.borrow_mut().push(c)),
+        Box::new(FixedDialogs::default()),
+    );
     let harness = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(|ui, app: &mut App| app.show(ui), app);
     let mut ui = Ui { harness, events, commands };
     ui.events.send(Event::ListenerStarted { addr: "127.0.0.1:8787".parse().unwrap(), public_base: None }).unwrap();

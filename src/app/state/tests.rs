@@ -1,18 +1,45 @@
-use super::*;
-use crate::config::defaults::emulator_account_draft;
-use crate::model::{Direction, TrafficEntry};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
 
-fn loaded() -> AppState {
-    let mut state = AppState::default();
-    let mut second = emulator_account_draft();
-    second.name = "Acme Dev".into();
-    let accounts = vec![emulator_account_draft().parse().unwrap(), second.parse().unwrap()];
-    state.apply(Event::AccountsLoaded {
-        tier: Tier::Two,
+use super::*;
+use crate::app::pending::Pending;
+use crate::app::selection::{Selection, View};
+use crate::config::defaults::emulator_account_draft;
+use crate::config::{Environment, Field, Tier};
+use crate::engine::command::{RequestId, ToastLevel};
+use crate::model::{Check, CheckId, CheckStatus, Direction, TrafficEntry, VerifyReport};
+
+fn accounts_loaded(tier: Tier, names: &[&str]) -> Event {
+    let accounts = names
+        .iter()
+        .map(|name| {
+            let mut draft = emulator_account_draft();
+            draft.name = (*name).into();
+            draft.parse().unwrap()
+        })
+        .collect();
+    Event::AccountsLoaded {
+        tier,
         accounts: BTreeMap::from([(Environment::Development, accounts)]),
         secret_warning: Some("file fallback".into()),
-    });
-    state
+    }
+}
+
+/// A state and selection with two accounts, as the App applies events.
+fn loaded() -> (AppState, Selection) {
+    let mut state = AppState::default();
+    let mut selection = Selection::default();
+    apply(&mut state, &mut selection, accounts_loaded(Tier::Two, &["Emulator", "Acme Dev"]));
+    (state, selection)
+}
+
+fn apply(state: &mut AppState, selection: &mut Selection, event: Event) {
+    let accounts_changed = matches!(event, Event::AccountsLoaded { .. } | Event::AccountDeleted { .. });
+    selection.follow(&event);
+    state.apply(event);
+    if accounts_changed {
+        selection.keep_account(state);
+    }
 }
 
 fn check(id: CheckId, status: CheckStatus, field: Option<Field>) -> Check {
@@ -21,161 +48,117 @@ fn check(id: CheckId, status: CheckStatus, field: Option<Field>) -> Check {
 
 #[test]
 fn accounts_loaded_selects_the_first_account_and_live_is_read_only() {
-    let mut state = loaded();
-    assert_eq!(state.selected_account.as_deref(), Some("Emulator"));
-    assert_eq!(state.account_count_text(), "2 of 5 accounts");
-    assert!(!state.read_only());
-    state.set_env(Environment::Live);
-    assert!(state.read_only());
-    assert_eq!(state.env_accounts().len(), 2, "Live shows Development's accounts");
-    assert_eq!(state.save_command(), None);
-    assert_eq!(state.delete_command(), None);
-    // Switching to three tiers moves to Staging.
-    state.apply(Event::AccountsLoaded { tier: Tier::Three, accounts: BTreeMap::new(), secret_warning: None });
-    assert_eq!(state.env, Environment::Staging);
-    assert_eq!(state.selected_account, None);
+    let (mut state, mut selection) = loaded();
+    assert_eq!(selection.account.as_deref(), Some("Emulator"));
+    assert_eq!(state.accounts.count_text(selection.env), "2 of 5 accounts");
+    assert_eq!(state.accounts.secret_warning.as_deref(), Some("file fallback"));
+    assert!(!selection.read_only());
+    selection.set_env(Environment::Live, &state);
+    assert!(selection.read_only());
+    assert_eq!(state.accounts.of(selection.env).len(), 2, "Live shows Development's accounts");
+    // Switching to three tiers moves to Staging, which has no accounts.
+    apply(&mut state, &mut selection, accounts_loaded(Tier::Three, &[]));
+    assert_eq!(selection.env, Environment::Staging);
+    assert_eq!(selection.account, None);
 }
 
 #[test]
-fn the_form_shows_inline_errors_and_saves_only_valid_drafts() {
-    let mut state = loaded();
-    state.form().draft.client_id = "not-a-uuid".into();
-    let err = state.form_view().error_for(Field::ClientId).unwrap();
-    assert!(err.starts_with("Client ID \"not-a-uuid\" is not a UUID"), "{err}");
-    assert_eq!(state.save_command(), None);
-    state.form().draft.client_id = crate::config::defaults::EMULATOR_CLIENT_ID.into();
-    match state.save_command() {
-        Some(Command::SaveAccount { env, original_name, draft }) => {
-            assert_eq!(env, Environment::Development);
-            assert_eq!(original_name.as_deref(), Some("Emulator"));
-            assert_eq!(draft.name, "Emulator");
-        }
-        other => panic!("expected SaveAccount, got {other:?}"),
-    }
-    // The engine refuses it: the error lands on the field.
-    state.apply(Event::AccountSaveFailed {
-        env: Environment::Development,
-        errors: vec![FieldError::new(Field::Name, "Account name \"Emulator\" already exists")],
-        message: "not saved".into(),
-    });
-    assert!(state.form_view().error_for(Field::Name).unwrap().contains("already exists"));
-    assert_eq!(state.toasts.last().map(|t| t.level), Some(ToastLevel::Error));
+fn a_saved_account_is_selected_and_a_deleted_one_is_not() {
+    let (mut state, mut selection) = loaded();
+    apply(&mut state, &mut selection, Event::AccountSaved { env: Environment::Development, name: "New".into() });
+    assert_eq!(selection.account.as_deref(), Some("New"), "selected before the reload lists it");
+    apply(&mut state, &mut selection, accounts_loaded(Tier::Two, &["Emulator", "Acme Dev", "New"]));
+    assert_eq!(selection.account.as_deref(), Some("New"));
+    assert!(state.toasts.is_empty(), "the engine's own Toast reports the save");
+    apply(&mut state, &mut selection, Event::AccountDeleted { env: Environment::Development, name: "New".into() });
+    assert_eq!(selection.account.as_deref(), Some("Emulator"));
+    assert_eq!(state.accounts.count_text(selection.env), "2 of 5 accounts");
 }
 
 #[test]
-fn a_new_empty_form_is_quiet_until_save() {
-    let mut state = loaded();
-    state.editing_new = true;
-    assert!(state.form_view().errors().is_empty());
-    assert_eq!(state.save_command(), None);
-    assert_eq!(state.form_view().errors().len(), 5);
-}
-
-#[test]
-fn saved_edits_reload_and_unsaved_edits_survive_a_reload() {
-    let mut state = loaded();
-    state.form().draft.public_webhook_base = "https://x.example".into();
-    state.select_account(Some("Acme Dev".into()));
-    state.apply(Event::AccountsLoaded { tier: Tier::Two, accounts: state.accounts.clone(), secret_warning: None });
-    state.select_account(Some("Emulator".into()));
-    assert_eq!(state.form_view().draft.public_webhook_base, "https://x.example");
-    let cmd = state.save_command();
-    assert!(cmd.is_some());
-    state.apply(Event::AccountSaved { env: Environment::Development, name: "Emulator".into() });
-    assert_eq!(state.form_view().draft.public_webhook_base, "", "reloads from the (unchanged) account");
+fn a_refused_save_toasts_the_engine_message() {
+    let (mut state, mut selection) = loaded();
+    let errors = vec![crate::config::FieldError::new(Field::Name, "Account name \"Emulator\" already exists")];
+    let failed = Event::AccountSaveFailed { env: Environment::Development, errors, message: "not saved".into() };
+    apply(&mut state, &mut selection, failed);
+    assert_eq!(state.toasts.last().map(|t| (t.level, t.text.as_str())), Some((ToastLevel::Error, "not saved")));
 }
 
 #[test]
 fn verify_checks_arrive_one_by_one_and_keep_the_previous_report() {
-    let mut state = loaded();
-    let Some(Command::Verify { request, account, .. }) = state.verify_command(false) else { panic!() };
-    assert_eq!(account, "Emulator");
-    assert!(state.verify_run().unwrap().result.is_waiting());
-    state.apply(Event::VerifyStarted { request, account: account.clone() });
+    let (mut state, _) = loaded();
+    let request = RequestId(1);
+    state.sent(&Command::Verify {
+        request,
+        env: Environment::Development,
+        account: "Emulator".into(),
+        include_send: false,
+    });
+    let run = |state: &AppState| state.verify.run(Environment::Live, "Emulator").cloned().unwrap();
+    assert!(run(&state).result.is_waiting(), "Live reads Development's runs");
+    state.apply(Event::VerifyStarted { request, account: "Emulator".into() });
     state.apply(Event::CheckFinished { request, check: check(CheckId::Host, CheckStatus::Pass, None) });
     state.apply(Event::CheckFinished {
         request,
         check: check(CheckId::Token, CheckStatus::Fail, Some(Field::ClientSecret)),
     });
-    assert_eq!(state.verify_run().unwrap().checks.len(), 2);
-    assert_eq!(state.failed_fields(), vec![Field::ClientSecret]);
+    assert_eq!(run(&state).checks.len(), 2);
+    assert_eq!(run(&state).failed_fields(), vec![Field::ClientSecret]);
     // A stale request's events are ignored.
     state.apply(Event::CheckFinished { request: RequestId(999), check: check(CheckId::Send, CheckStatus::Pass, None) });
-    assert_eq!(state.verify_run().unwrap().checks.len(), 2);
+    assert_eq!(run(&state).checks.len(), 2);
     let report = VerifyReport {
         checks: vec![check(CheckId::Host, CheckStatus::Pass, None), check(CheckId::Token, CheckStatus::Pass, None)],
     };
     state.apply(Event::VerifyFinished { request, report: report.clone() });
-    assert_eq!(state.verify_run().unwrap().result, Pending::Ready(report.clone()));
-    assert!(state.failed_fields().is_empty());
+    assert_eq!(run(&state).result, Pending::Ready(report.clone()));
+    assert!(run(&state).failed_fields().is_empty());
+    assert_eq!(state.toasts.last().map(|t| t.level), Some(ToastLevel::Success));
     // A new run keeps the old report while waiting.
-    state.verify_command(true);
-    assert_eq!(state.verify_run().unwrap().result.latest(), Some(&report));
-}
-
-#[test]
-fn starting_a_chat_selects_its_thread() {
-    let mut state = loaded();
-    assert_eq!(state.start_chat_command(), None, "empty ticket is refused");
-    assert!(state.chat_form.error_for(TicketField::Email).is_some());
-    let t = &mut state.chat_form.ticket;
-    t.name = "Ada".into();
-    t.mobile = "+353871234567".into();
-    t.email = "ada@example.com".into();
-    t.query = "Where is my order?".into();
-    t.priority = "high".into();
-    t.attributes = vec![("orderId".into(), "42".into()), (String::new(), String::new())];
-    let Some(Command::StartChat { request, account, ticket, .. }) = state.start_chat_command() else { panic!() };
-    assert_eq!((account.as_str(), ticket.priority.as_str()), ("Emulator", "HIGH"));
-    assert_eq!(ticket.attributes.len(), 1);
-    state.apply(Event::ChatStarted { request, account: "Emulator".into(), customer_id: "cust-1".into() });
-    assert_eq!(state.selected_thread, Some(("Emulator".into(), "cust-1".into())));
-    state.compose = "  hello  ".into();
-    assert_eq!(
-        state.send_text_command(),
-        Some(Command::SendText {
-            env: Environment::Development,
-            account: "Emulator".into(),
-            customer_id: "cust-1".into(),
-            text: "hello".into()
-        })
-    );
-    assert!(state.compose.is_empty());
+    let again = Command::Verify {
+        request: RequestId(2),
+        env: Environment::Development,
+        account: "Emulator".into(),
+        include_send: true,
+    };
+    state.sent(&again);
+    assert_eq!(run(&state).result.latest(), Some(&report));
+    assert!(run(&state).checks.is_empty());
 }
 
 #[test]
 fn services_traffic_and_toasts() {
-    let mut state = loaded();
+    let (mut state, _) = loaded();
     let addr: SocketAddr = "127.0.0.1:8787".parse().unwrap();
     state.apply(Event::ListenerStarted { addr, public_base: None });
-    assert_eq!(state.listener_webhook_url().as_deref(), Some("http://127.0.0.1:8787/hooks/Emulator"));
+    assert_eq!(state.services.listener_addr(), Some(addr));
     state.apply(Event::TrafficRecorded(TrafficEntry::new(Direction::Incoming, "Emulator", "POST", "/hooks/Emulator")));
     assert_eq!((state.traffic.len(), state.traffic.deliveries), (1, 1));
-    let t0 = Instant::now();
+    let t0 = std::time::Instant::now();
     state.apply_at(Event::Toast { level: ToastLevel::Info, text: "hi".into() }, t0);
-    let n = state.toasts.len();
-    state.expire_toasts(t0 + TOAST_SHOWN_FOR);
-    assert_eq!(state.toasts.len(), n - 1);
+    let n = state.toasts.shown(t0).count();
+    assert_eq!(state.toasts.shown(t0 + TOAST_SHOWN_FOR).count(), n - 1);
     state.apply(Event::ListenerFailed { error: "address in use".into() });
-    assert_eq!(state.listener, ServiceStatus::Failed("address in use".into()));
+    assert_eq!(state.services.listener, ServiceStatus::Failed("address in use".into()));
+    assert_eq!(state.toasts.last().map(|t| t.text.as_str()), Some("Listener: address in use"));
 }
 
 #[test]
 fn persisted_selection_round_trips() {
-    let mut state = loaded();
-    state.view = View::Traffic;
-    let p = state.persisted();
-    let restored = AppState::restored(p.clone());
+    let (_, mut selection) = loaded();
+    selection.view = View::Traffic;
+    let p = selection.persisted();
+    let restored = Selection::restored(p.clone());
     assert_eq!(
-        (restored.view, restored.env, restored.selected_account.clone()),
+        (restored.view, restored.env, restored.account.clone()),
         (View::Traffic, Environment::Development, Some("Emulator".into()))
     );
     assert_eq!(restored.persisted(), p);
 }
 
 #[test]
-fn history_and_deletions() {
-    let mut state = loaded();
+fn history_fills_threads_and_traffic() {
+    let (mut state, _) = loaded();
     let mut old = TrafficEntry::new(Direction::Incoming, "Emulator", "POST", "/hooks/Emulator");
     old.verdict = Some(crate::model::SignatureVerdict::Valid);
     let msg = crate::model::ChatMessage {
@@ -197,9 +180,6 @@ fn history_and_deletions() {
     assert_eq!(state.traffic.deliveries, 1);
     let key = ("Emulator".to_string(), "c9".to_string());
     assert_eq!(state.chats.thread(&key).unwrap().title(), Some("Ada"));
-    assert_eq!(state.selected_thread, None, "history does not jump away from the start form");
-
-    state.apply(Event::AccountDeleted { env: Environment::Development, name: "Emulator".into() });
-    assert_eq!(state.selected_account.as_deref(), Some("Acme Dev"));
-    assert_eq!(state.account_count_text(), "1 of 5 accounts");
+    state.apply(Event::ChatStarted { request: RequestId(5), account: "Emulator".into(), customer_id: "c10".into() });
+    assert!(state.chats.thread(&("Emulator".into(), "c10".into())).is_some(), "a started chat has its thread");
 }

@@ -1,0 +1,57 @@
+//! The listener and the emulator as the engine last reported them.
+
+use std::net::SocketAddr;
+
+use crate::engine::command::{Event, ToastLevel};
+
+/// Listener or emulator state as last reported by the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ServiceStatus {
+    #[default]
+    Starting,
+    Running {
+        addr: SocketAddr,
+        public_base: Option<String>,
+    },
+    Failed(String),
+}
+
+/// Both long-running services.
+#[derive(Debug, Clone, Default)]
+pub struct Services {
+    pub listener: ServiceStatus,
+    pub emulator: ServiceStatus,
+}
+
+impl Services {
+    /// Applies a service event; returns the toast it deserves, if any.
+    pub fn apply(&mut self, event: Event) -> Option<(ToastLevel, String)> {
+        match event {
+            Event::ListenerStarted { addr, public_base } => {
+                self.listener = ServiceStatus::Running { addr, public_base };
+                None
+            }
+            Event::ListenerFailed { error } => {
+                self.listener = ServiceStatus::Failed(error.clone());
+                Some((ToastLevel::Error, format!("Listener: {error}")))
+            }
+            Event::EmulatorStarted { addr } => {
+                self.emulator = ServiceStatus::Running { addr, public_base: None };
+                None
+            }
+            Event::EmulatorFailed { error } => {
+                self.emulator = ServiceStatus::Failed(error.clone());
+                Some((ToastLevel::Error, format!("Emulator: {error}")))
+            }
+            _ => None,
+        }
+    }
+
+    /// The listener's address while it runs.
+    pub fn listener_addr(&self) -> Option<SocketAddr> {
+        match &self.listener {
+            ServiceStatus::Running { addr, .. } => Some(*addr),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The open thread: header with the live state, the messages (newest page
+//! first laid out), receipts and the compose box.
+
+use std::time::{Duration, Instant};
+
+use egui::{Align, Button, Key, Layout, Modifiers, RichText, TextEdit, Ui};
+
+use super::{CHAT_PAGE, ChatView};
+use crate::app::chats::{ChatThread, LiveState, ThreadKey};
+use crate::app::selection::Selection;
+use crate::app::state::AppState;
+use crate::engine::command::{Command, ReceiptOutcome};
+use crate::model::{ChatMessage, DeliveryStatus, MessageKind, Sender};
+use crate::ui::{DialogRequest, Dialogs, error_color, ok_color};
+
+impl ChatView {
+    pub(super) fn thread_ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        selection: &mut Selection,
+        commands: &mut Vec<Command>,
+        dialogs: &mut dyn Dialogs,
+        key: &ThreadKey,
+    ) {
+        let Some(thread) = state.chats.thread(key) else {
+            self.select_thread(None);
+            return;
+        };
+        if header_ui(ui, state, thread, key) {
+            self.start_new_conversation(state, key);
+            return;
+        }
+        ui.separator();
+        let receipts = self.messages_ui(ui, thread, key, selection.auto_delivered);
+        for (message_id, outcome) in receipts {
+            self.failing_receipt = None;
+            let (env, account, customer_id) = (selection.env, key.0.clone(), key.1.clone());
+            commands.push(Command::SendReceipt { env, account, customer_id, message_id, outcome });
+        }
+        ui.separator();
+        self.compose_ui(ui, selection, commands, dialogs, key);
+    }
+
+    /// The newest page of messages; returns the receipts whose buttons were pressed.
+    fn messages_ui(
+        &mut self,
+        ui: &mut Ui,
+        thread: &ChatThread,
+        key: &ThreadKey,
+        auto_delivered: bool,
+    ) -> Vec<(String, ReceiptOutcome)> {
+        let compose_height = 120.0;
+        let typing = thread.agent_typing(Instant::now());
+        let total = thread.messages.len();
+        let shown = self.shown.min(total);
+        let mut receipts = Vec::new();
+        let mut show_older = false;
+        egui::ScrollArea::vertical()
+            .id_salt(("thread", key))
+            .stick_to_bottom(true)
+            .auto_shrink([false, false])
+            .max_height((ui.available_height() - compose_height).max(80.0))
+            .show(ui, |ui| {
+                if shown < total && ui.button(format!("Show older messages ({} more)", total - shown)).clicked() {
+                    show_older = true;
+                }
+                for msg in &thread.messages[total - shown..] {
+                    if let Some(r) = message_ui(ui, msg, &mut self.failing_receipt, auto_delivered) {
+                        receipts.push(r);
+                    }
+                }
+                if typing {
+                    ui.weak("Agent is typing…");
+                }
+            });
+        if typing {
+            ui.ctx().request_repaint_after(Duration::from_millis(500));
+        }
+        if show_older {
+            self.shown += CHAT_PAGE;
+        }
+        receipts
+    }
+
+    fn compose_ui(
+        &mut self,
+        ui: &mut Ui,
+        selection: &mut Selection,
+        commands: &mut Vec<Command>,
+        dialogs: &mut dyn Dialogs,
+        key: &ThreadKey,
+    ) {
+        let id = ui.make_persistent_id("compose");
+        // Ctrl+Enter sends; consumed before the text box would turn it into a newline.
+        let ctrl_enter =
+            ui.memory(|m| m.has_focus(id)) && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
+        let label = ui.label("Message");
+        ui.add(TextEdit::multiline(&mut self.compose).id(id).desired_rows(2).desired_width(f32::INFINITY))
+            .labelled_by(label.id);
+        let mut send = ctrl_enter;
+        let mut attach = false;
+        ui.horizontal(|ui| {
+            send |= ui.button("Send").on_hover_text("Ctrl+Enter").clicked();
+            attach = ui.button("Attach image").clicked();
+            if ui.checkbox(&mut selection.auto_delivered, "Auto Delivered receipts").changed() {
+                commands.push(Command::SetAutoDelivered(selection.auto_delivered));
+            }
+        });
+        let text = self.compose.trim().to_string();
+        if send && !text.is_empty() {
+            self.compose.clear();
+            let (env, account, customer_id) = (selection.env, key.0.clone(), key.1.clone());
+            commands.push(Command::SendText { env, account, customer_id, text });
+        }
+        if attach {
+            dialogs.open(DialogRequest::Image(key.clone()), ui.ctx());
+        }
+    }
+}
+
+/// The thread's title, live state and "New conversation"; returns true when
+/// that button was pressed.
+fn header_ui(ui: &mut Ui, state: &AppState, thread: &ChatThread, key: &ThreadKey) -> bool {
+    let presence_problem = state.chats.presence_problem(&key.0);
+    let mut start_new = false;
+    ui.horizontal(|ui| {
+        ui.heading(thread.title().unwrap_or(&key.1).to_string());
+        ui.weak(format!("{} · customer {}", key.0, key.1));
+        // Without the detail events the live state would only go stale.
+        if let Some(live) = thread.live.as_ref().filter(|_| presence_problem.is_none()) {
+            let color = match live {
+                LiveState::WaitingInQueue => ui.visuals().warn_fg_color,
+                LiveState::WithAgent(_) => egui::Color32::from_rgb(90, 180, 110),
+                LiveState::Ended => ui.visuals().weak_text_color(),
+            };
+            ui.separator();
+            ui.label(RichText::new(live.label()).color(color).strong());
+        }
+        let new_conversation = ui.button("New conversation").on_hover_text(
+            "Genesys continues this customer's conversation (within the org's threading timeline): \
+             start again with a new customer id",
+        );
+        start_new = new_conversation.clicked();
+    });
+    if let Some(problem) = presence_problem {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("Agent joined/left/wrap-up not shown: {problem}"));
+    }
+    start_new
+}
+
+/// One bubble; returns a receipt to send when a receipt button was pressed.
+fn message_ui(
+    ui: &mut Ui,
+    msg: &ChatMessage,
+    failing: &mut Option<(String, String)>,
+    auto_delivered: bool,
+) -> Option<(String, ReceiptOutcome)> {
+    let mut receipt = None;
+    let layout = match msg.sender {
+        Sender::Customer => Layout::right_to_left(Align::Min),
+        Sender::Agent => Layout::left_to_right(Align::Min),
+        Sender::System => Layout::top_down(Align::Center),
+    };
+    if msg.sender == Sender::System
+        || matches!(msg.kind, MessageKind::Note | MessageKind::Presence | MessageKind::Receipt)
+    {
+        ui.with_layout(Layout::top_down(Align::Center), |ui| {
+            ui.weak(format!("{} · {}", msg.text, time_text(msg)));
+        });
+        return None;
+    }
+    ui.with_layout(layout, |ui| {
+        let fill = match msg.sender {
+            Sender::Customer => ui.visuals().selection.bg_fill.gamma_multiply(0.5),
+            _ => ui.visuals().faint_bg_color,
+        };
+        egui::Frame::new().fill(fill).corner_radius(8.0).inner_margin(8.0).show(ui, |ui| {
+            ui.set_max_width(420.0);
+            ui.vertical(|ui| {
+                let who = match (msg.sender, &msg.sender_name) {
+                    (Sender::Agent, Some(name)) => name.clone(),
+                    (Sender::Agent, None) => "Agent".into(),
+                    (_, Some(name)) => name.clone(),
+                    _ => "Customer".into(),
+                };
+                ui.label(RichText::new(who).strong().small());
+                if !msg.text.is_empty() {
+                    ui.add(egui::Label::new(&msg.text).wrap());
+                }
+                for a in &msg.attachments {
+                    match &a.local_path {
+                        Some(path) if a.media_type.eq_ignore_ascii_case("image") || a.mime.starts_with("image/") => {
+                            ui.add(egui::Image::new(format!("file://{path}")).max_width(260.0).max_height(260.0));
+                        }
+                        _ => {
+                            ui.hyperlink_to(a.filename.clone().unwrap_or_else(|| a.media_type.clone()), &a.url);
+                        }
+                    }
+                }
+                ui.horizontal(|ui| {
+                    ui.weak(time_text(msg));
+                    status_ui(ui, &msg.status);
+                });
+                if msg.sender == Sender::Agent
+                    && let Some(gid) = &msg.genesys_id
+                {
+                    receipt = receipt_ui(ui, msg, gid, failing, auto_delivered);
+                }
+            });
+        });
+    });
+    ui.add_space(4.0);
+    receipt
+}
+
+fn receipt_ui(
+    ui: &mut Ui,
+    msg: &ChatMessage,
+    gid: &str,
+    failing: &mut Option<(String, String)>,
+    auto_delivered: bool,
+) -> Option<(String, ReceiptOutcome)> {
+    let mut out = None;
+    match failing {
+        Some((id, reason)) if id == gid => {
+            let label = ui.label("Failure reason");
+            ui.add(TextEdit::singleline(reason).desired_width(240.0)).labelled_by(label.id);
+            let mut cancel = false;
+            ui.horizontal(|ui| {
+                if ui.add_enabled(!reason.trim().is_empty(), Button::new("Send Failed receipt")).clicked() {
+                    out = Some((gid.to_string(), ReceiptOutcome::Failed { reason: reason.trim().to_string() }));
+                }
+                cancel = ui.button("Cancel").clicked();
+            });
+            if cancel {
+                *failing = None;
+            }
+        }
+        _ => {
+            ui.horizontal(|ui| {
+                if !auto_delivered
+                    && msg.status == DeliveryStatus::Received
+                    && ui.small_button("Mark delivered").clicked()
+                {
+                    out = Some((gid.to_string(), ReceiptOutcome::Delivered));
+                }
+                // Receipts are final (`isFinalReceipt: true`): once Delivered was
+                // sent, Genesys takes no Failed for the same message.
+                if msg.status == DeliveryStatus::Received && ui.small_button("Mark failed").clicked() {
+                    *failing = Some((gid.to_string(), String::new()));
+                }
+            });
+        }
+    }
+    out
+}
+
+fn status_ui(ui: &mut Ui, status: &DeliveryStatus) {
+    match status {
+        DeliveryStatus::Sending => {
+            ui.weak("sending…");
+        }
+        DeliveryStatus::Sent => {
+            ui.colored_label(ok_color(ui), "sent");
+        }
+        DeliveryStatus::Failed(reason) => {
+            ui.colored_label(error_color(ui), format!("failed: {reason}"));
+        }
+        DeliveryStatus::Received => {
+            ui.weak("received");
+        }
+        DeliveryStatus::Delivered => {
+            ui.colored_label(ok_color(ui), "delivered");
+        }
+        DeliveryStatus::ReceiptFailed(reason) => {
+            ui.colored_label(error_color(ui), format!("receipt failed: {reason}"));
+        }
+    }
+}
+
+fn time_text(msg: &ChatMessage) -> String {
+    let t = msg.at;
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+}
