@@ -328,3 +328,20 @@ async fn a_late_subscriber_learns_who_is_connected_from_the_conversation() {
     s.cancel.cancel();
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_conversation_still_in_the_queue_shows_queued_from_the_snapshot() {
+    // The agent takes the conversation only after a minute: the queue is all there is.
+    let (emulator, client) = start_emulator(EmulatorConfig::default()).await;
+    emulator.update_config(|c| c.agent_typing_delay = Duration::from_secs(60));
+    let mut s = start_session(client.clone());
+    next_event(&mut s, |e| matches!(e, NotifierEvent::Connected { .. })).await;
+    s.commands.send(WatchCommand::Watch(send(&client, "Hello").await)).unwrap();
+    let NotifierEvent::Presence(p) = next_event(&mut s, |e| matches!(e, NotifierEvent::Presence(_))).await else {
+        unreachable!()
+    };
+    assert_eq!(p.kind, PresenceKind::Queued { queue_id: Some("emulator-queue-0001".into()) });
+    assert!(p.from_snapshot, "acd.start was sent before the subscription and is not replayed");
+    s.cancel.cancel();
+    emulator.shutdown().await;
+}
