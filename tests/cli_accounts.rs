@@ -65,16 +65,20 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-#[test]
-fn add_list_validate_and_keep_secrets_out_of_every_other_file() {
+/// A home with the Emulator account plus "Acme Dev" (with a public base URL) and "Second".
+fn home_with_two_accounts() -> Home {
     let home = Home::new();
-
     let out = home.add("Acme Dev", &["--public-webhook-base", "https://abc.trycloudflare.com/"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains(CLIENT_SECRET) && !text(&out.stderr).contains(CLIENT_SECRET));
     let out = home.add("Second", &["--env", "DEVELOPMENT"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    home
+}
 
+#[test]
+fn added_accounts_are_listed_in_json_and_as_a_table_without_secrets() {
+    let home = home_with_two_accounts();
     // JSON listing, in a separate process from the adds.
     let doc = home.list_json("development");
     assert_eq!(doc["environment"], "development");
@@ -111,9 +115,11 @@ fn add_list_validate_and_keep_secrets_out_of_every_other_file() {
     assert!(text(&out.stdout).contains("Acme Dev"));
     assert!(text(&out.stderr).contains("0600"), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains(CLIENT_SECRET));
+}
 
-    assert!(home.add("Fourth", &[]).status.success());
-
+#[test]
+fn a_bad_client_id_is_a_validation_error_naming_each_field() {
+    let home = Home::new();
     // A bad client id is a validation error (exit 2) naming the field.
     let out = home
         .cmd(&["accounts", "add", "Bad2", "--host", "mypurecloud.ie", "--client-id", "not-a-uuid"])
@@ -128,19 +134,32 @@ fn add_list_validate_and_keep_secrets_out_of_every_other_file() {
     let client_line = err.lines().position(|l| l.contains("Client ID")).unwrap();
     let integration_line = err.lines().position(|l| l.contains("Integration ID")).unwrap();
     assert_ne!(client_line, integration_line);
+}
 
+#[test]
+fn a_duplicate_name_is_refused_whatever_its_case() {
+    let home = home_with_two_accounts();
     // A duplicate name, case-insensitive, is a validation error too.
     let out = home.add("acme DEV", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("already used"));
+}
 
+#[test]
+fn the_sixth_account_of_an_environment_is_refused_naming_the_limit() {
+    let home = home_with_two_accounts();
+    assert!(home.add("Fourth", &[]).status.success());
     // Emulator, Acme Dev, Second, Fourth + one more = 5; the 6th is refused naming the limit.
     assert!(home.add("Fifth", &[]).status.success());
     let out = home.add("Sixth", &[]);
     assert_eq!(out.status.code(), Some(2), "a validation error, not a crash: {}", text(&out.stderr));
     assert!(text(&out.stderr).contains("limit"), "{}", text(&out.stderr));
     assert_eq!(home.list_json("development")["accounts"].as_array().unwrap().len(), 5);
+}
 
+#[test]
+fn read_only_environments_and_the_other_tier_refuse_changes_naming_the_fix() {
+    let home = home_with_two_accounts();
     // Read-only environments refuse add and remove, naming where to edit.
     let out = home.run(&["accounts", "remove", "Second", "--env", "live"]);
     assert_eq!(out.status.code(), Some(1));
@@ -153,11 +172,20 @@ fn add_list_validate_and_keep_secrets_out_of_every_other_file() {
     let out = home.run(&["accounts", "list", "--env", "staging"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("set-tier three"), "{}", text(&out.stderr));
+}
 
+#[test]
+fn remove_works_and_a_missing_name_fails() {
+    let home = home_with_two_accounts();
+    assert!(home.add("Fourth", &[]).status.success());
     // Remove works, and a missing name fails with exit 1.
     assert!(home.run(&["accounts", "remove", "fourth"]).status.success());
     assert_eq!(home.run(&["accounts", "remove", "fourth"]).status.code(), Some(1));
+}
 
+#[test]
+fn secrets_are_only_in_the_0600_secrets_file() {
+    let home = home_with_two_accounts();
     // Walk the whole home: the secret texts live only in the secrets file, mode 0600.
     let secrets_file = home.dir.path().join("config").join("secrets");
     assert!(secrets_file.exists());

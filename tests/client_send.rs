@@ -15,9 +15,19 @@ use genesys_desk::webhook::signature;
 use serde_json::Value;
 use support::*;
 
-#[tokio::test]
-async fn a_ticket_message_with_image_reaches_genesys_and_the_agent_answers() {
-    let mut hook = start_hook(200).await;
+/// A ticket message with an image, sent through a client that logs its traffic,
+/// to an emulator whose agent answers on `hook`.
+struct Sent {
+    hook: Hook,
+    emu: genesys_desk::emulator::RunningEmulator,
+    client: Client,
+    log: Arc<Mutex<Vec<TrafficEntry>>>,
+    sent: genesys_desk::genesys::SentMessage,
+    customer: Customer,
+}
+
+async fn send_ticket_with_image() -> Sent {
+    let hook = start_hook(200).await;
     let emu =
         start_emulator(genesys_desk::emulator::EmulatorConfig { webhook_url: Some(hook.url()), ..fast_config() }).await;
     let log = Arc::new(Mutex::new(Vec::<TrafficEntry>::new()));
@@ -51,7 +61,12 @@ async fn a_ticket_message_with_image_reaches_genesys_and_the_agent_answers() {
     assert_eq!(sent.id.len(), 32);
     assert!(sent.conversation_id.is_some(), "prefetchConversationId=true gives the conversation id");
     assert!(sent.correlation_id.is_some());
+    Sent { hook, emu, client, log, sent, customer: ticket.customer }
+}
 
+#[tokio::test]
+async fn a_ticket_message_is_posted_in_the_documented_inbound_shape() {
+    let Sent { emu, log, sent, .. } = send_ticket_with_image().await;
     // What was posted: the documented inbound shape.
     let entry = log.lock().unwrap().iter().find(|e| e.url.contains("/inbound/open/message")).cloned().unwrap();
     assert_eq!(entry.direction, Direction::Outgoing);
@@ -71,6 +86,12 @@ async fn a_ticket_message_with_image_reaches_genesys_and_the_agent_answers() {
     let auth = entry.request_headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).unwrap();
     assert_eq!(auth.1, "bearer ***");
 
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_agent_answers_with_typing_text_and_image_all_signed() {
+    let Sent { mut hook, emu, client, sent, .. } = send_ticket_with_image().await;
     // The agent answers: typing, text, image, all signed.
     let mut kinds = Vec::new();
     for _ in 0..3 {
@@ -109,8 +130,13 @@ async fn a_ticket_message_with_image_reaches_genesys_and_the_agent_answers() {
     }
     assert_eq!(kinds, vec!["typing", "text", "image"]);
 
-    // Same customer, same conversation.
-    let again = client.send_message(&InboundMessage::text(ticket.customer, "still there?")).await.unwrap();
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_same_customer_stays_in_the_same_conversation() {
+    let Sent { emu, client, sent, customer, .. } = send_ticket_with_image().await;
+    let again = client.send_message(&InboundMessage::text(customer, "still there?")).await.unwrap();
     assert_eq!(again.conversation_id, sent.conversation_id);
     emu.shutdown().await;
 }

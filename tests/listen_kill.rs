@@ -23,6 +23,45 @@ fn body(i: usize) -> String {
     )
 }
 
+/// One sender of the burst: posts the next delivery number until all are
+/// taken, and returns those answered 200. The one that completes `KILL_AFTER`
+/// acknowledgements wakes the killer.
+async fn post_until_done(
+    client: reqwest::Client,
+    base: String,
+    next: Arc<AtomicUsize>,
+    ok_count: Arc<AtomicUsize>,
+    killed: Arc<tokio::sync::Notify>,
+) -> Vec<usize> {
+    let mut mine = Vec::new();
+    loop {
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        if i >= TOTAL {
+            break;
+        }
+        let body = body(i);
+        let sent = client
+            .post(format!("{base}/hooks/Kill%20Test"))
+            .header("X-Hub-Signature-256", sign(SECRET, body.as_bytes()))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await;
+        match sent {
+            Ok(res) if res.status() == 200 => {
+                mine.push(i);
+                if ok_count.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
+                    killed.notify_one();
+                }
+            }
+            Ok(res) => panic!("unexpected status {} for delivery {i}", res.status()),
+            // After the kill: connection refused/reset. Not acknowledged, so not promised.
+            Err(_) => {}
+        }
+    }
+    mine
+}
+
 #[test]
 fn every_acknowledged_delivery_survives_sigkill() {
     let home = tempfile::tempdir().unwrap();
@@ -62,35 +101,7 @@ fn every_acknowledged_delivery_survives_sigkill() {
         for _ in 0..CONCURRENCY {
             let (client, ok_count, killed, next, base) =
                 (client.clone(), ok_count.clone(), killed.clone(), next.clone(), base.clone());
-            workers.push(tokio::spawn(async move {
-                let mut mine = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= TOTAL {
-                        break;
-                    }
-                    let body = body(i);
-                    let sent = client
-                        .post(format!("{base}/hooks/Kill%20Test"))
-                        .header("X-Hub-Signature-256", sign(SECRET, body.as_bytes()))
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await;
-                    match sent {
-                        Ok(res) if res.status() == 200 => {
-                            mine.push(i);
-                            if ok_count.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
-                                killed.notify_one();
-                            }
-                        }
-                        Ok(res) => panic!("unexpected status {} for delivery {i}", res.status()),
-                        // After the kill: connection refused/reset. Not acknowledged, so not promised.
-                        Err(_) => {}
-                    }
-                }
-                mine
-            }));
+            workers.push(tokio::spawn(post_until_done(client, base, next, ok_count, killed)));
         }
         killed.notified().await;
         child.kill().unwrap(); // SIGKILL on Unix: no chance to flush anything

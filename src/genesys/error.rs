@@ -206,42 +206,7 @@ impl Error {
                     (None, Some(m)) => m.clone(),
                     (None, None) => "no details".into(),
                 };
-                let c = corr(correlation_id);
-                match (status, step) {
-                    (403, _) if step.permission().is_empty() => format!(
-                        "Genesys refused {step_name} (403 {said}){c}: give the OAuth client (Client ID) a role with the permission named there, under Admin > Integrations > OAuth > Roles",
-                        step_name = step.as_str(),
-                    ),
-                    (403, _) => format!(
-                        "Permission {} missing ({step_name}: 403 {said}){c}: give the OAuth client (Client ID) a role that has {perm} in Admin > Roles/Permissions, then add the role to the client under Admin > Integrations > OAuth > Roles",
-                        step.permission(),
-                        step_name = step.as_str(),
-                        perm = step.permission(),
-                    ),
-                    (404, Step::Integration | Step::SetWebhook) => format!(
-                        "Integration ID not found in this org/region (404 {said}){c}: copy the id from Admin > Message > Platforms > your Open Messaging integration, and check the Host URL region"
-                    ),
-                    (404, _) if self.field() == Some(Field::IntegrationId) => format!(
-                        "Integration ID not found by {} (404 {said}){c}: check the Integration ID and the Host URL region",
-                        host_of(url)
-                    ),
-                    (401, _) => format!(
-                        "The API refused the token (401 {said}){c}: the token was issued for another org or region; check the Host URL and the Client ID/secret"
-                    ),
-                    (429, _) => format!(
-                        "Rate limited by Genesys ({step_name}: 429 {said}){c}: wait a minute and try again; the OAuth client is limited to about 300 requests per minute",
-                        step_name = step.as_str()
-                    ),
-                    (400, _) => format!(
-                        "Genesys refused the {} request (400 {said}){c}: the field named in the message is invalid",
-                        step.as_str()
-                    ),
-                    (s, _) if *s >= 500 => format!(
-                        "Genesys had a server error on {} ({s} {said}){c}: try again later; quote the correlation id to Genesys support if it persists",
-                        step.as_str()
-                    ),
-                    (s, _) => format!("{} failed ({s} {said}){c}", step.as_str()),
-                }
+                self.api_message(*step, *status, &said, &corr(correlation_id), url)
             }
             Error::Decode { step, url, detail } => {
                 format!(
@@ -255,6 +220,46 @@ impl Error {
                 format!("Genesys accepted the {} call but answered {status}: {why}", step.as_str())
             }
             Error::Invalid { message, .. } => message.clone(),
+        }
+    }
+
+    /// The sentence for an API answer other than 2xx: by status, naming the
+    /// permission, the id or the wait the user needs.
+    fn api_message(&self, step: Step, status: u16, said: &str, c: &str, url: &str) -> String {
+        match (status, step) {
+            (403, _) if step.permission().is_empty() => format!(
+                "Genesys refused {step_name} (403 {said}){c}: give the OAuth client (Client ID) a role with the permission named there, under Admin > Integrations > OAuth > Roles",
+                step_name = step.as_str(),
+            ),
+            (403, _) => format!(
+                "Permission {} missing ({step_name}: 403 {said}){c}: give the OAuth client (Client ID) a role that has {perm} in Admin > Roles/Permissions, then add the role to the client under Admin > Integrations > OAuth > Roles",
+                step.permission(),
+                step_name = step.as_str(),
+                perm = step.permission(),
+            ),
+            (404, Step::Integration | Step::SetWebhook) => format!(
+                "Integration ID not found in this org/region (404 {said}){c}: copy the id from Admin > Message > Platforms > your Open Messaging integration, and check the Host URL region"
+            ),
+            (404, _) if self.field() == Some(Field::IntegrationId) => format!(
+                "Integration ID not found by {} (404 {said}){c}: check the Integration ID and the Host URL region",
+                host_of(url)
+            ),
+            (401, _) => format!(
+                "The API refused the token (401 {said}){c}: the token was issued for another org or region; check the Host URL and the Client ID/secret"
+            ),
+            (429, _) => format!(
+                "Rate limited by Genesys ({step_name}: 429 {said}){c}: wait a minute and try again; the OAuth client is limited to about 300 requests per minute",
+                step_name = step.as_str()
+            ),
+            (400, _) => format!(
+                "Genesys refused the {} request (400 {said}){c}: the field named in the message is invalid",
+                step.as_str()
+            ),
+            (s, _) if s >= 500 => format!(
+                "Genesys had a server error on {} ({s} {said}){c}: try again later; quote the correlation id to Genesys support if it persists",
+                step.as_str()
+            ),
+            (s, _) => format!("{} failed ({s} {said}){c}", step.as_str()),
         }
     }
 }
