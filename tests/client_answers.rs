@@ -2,7 +2,10 @@
 //! the emulator does not send by itself, against small fakes over loopback:
 //! a 2xx receipt answer that says `Failed`, and attachment URLs that want a
 //! token (which only the account's own host may get).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 mod support;
 

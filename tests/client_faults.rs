@@ -1,6 +1,9 @@
 //! The client's fault handling against injected emulator faults: 429 after
 //! Retry-After, one token refresh on 401, backoff on 5xx, request timeout.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 mod support;
 

@@ -2,7 +2,10 @@
 //! dependencies) of a verify + send run and checks that neither the client
 //! secret nor the access token appears. One test per binary: the subscriber
 //! is global.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 mod support;
 

@@ -1,7 +1,10 @@
 //! Sending as a customer through the client, against the emulator: message
 //! with image and custom attributes, typing, receipts, integrations list,
 //! webhook PATCH, strict 400s, and redacted traffic entries.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 mod support;
 

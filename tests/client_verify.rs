@@ -1,6 +1,5 @@
 //! verify against the emulator over real loopback HTTP: passes with the
 //! defaults; each wrong field fails the right check and names the field.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,5 +1,8 @@
 //! The accounts file on disk: atomic writes and the corrupt-file path.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 use std::fs;
 

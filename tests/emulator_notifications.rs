@@ -2,7 +2,10 @@
 //! without `ignoreErrors=true` fails the whole request with 403 and subscribes
 //! nothing; with it, the topic comes back `Rejected` with its missing
 //! permission; 20 channels per client; nothing is replayed to a late subscriber.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 mod support;
 

@@ -2,7 +2,11 @@
 //! through the real Genesys client: join/leave/wrap-up arrive in order, a
 //! dropped socket reconnects and re-subscribes (without repeating events), a
 //! rejected topic names the missing permission.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 use std::time::Duration;
 

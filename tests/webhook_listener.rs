@@ -1,6 +1,10 @@
 //! The listener over real loopback sockets: start on port 0, serve, warn on
 //! all-interfaces binds, shut down cleanly.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 use genesys_desk::config::SecretString;
 use genesys_desk::storage::{Db, Writer};

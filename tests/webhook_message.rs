@@ -1,5 +1,8 @@
 //! Parsing every outbound sample (assets/emulator/samples), unknown types kept raw, `nickName`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 use genesys_desk::model::{DeliveryStatus, MessageKind, Sender};
 use genesys_desk::webhook::{OutboundKind, OutboundMessage, ParseError};

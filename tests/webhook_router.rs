@@ -1,6 +1,10 @@
 //! The listener's routes without sockets (`oneshot`): every verdict and status,
 //! de-duplication, live account changes, media, and what lands in SQLite.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -1,6 +1,5 @@
 //! Signature verdicts and the explainer: each common mistake is built on purpose
 //! and must be named exactly; unrelated wrong signatures get no explanation.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};

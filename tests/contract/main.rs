@@ -7,7 +7,10 @@
 //! org (see the README's "Tested against" section). The org run sends one test
 //! customer message per test and re-sends the integration's own name and
 //! webhook URL; it changes nothing else.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap: a failure should panic with its cause"
+)]
 
 #[path = "../support/mod.rs"]
 mod support;
