@@ -159,7 +159,7 @@ fn main() {
         // Every acknowledged delivery is in the file.
         listener.shutdown().await;
         let stored = writer
-            .call(|db| db.count_traffic(&genesys_desk::storage::TrafficFilter::default()).unwrap())
+            .call(|db| db.count_traffic(&genesys_desk::model::traffic::TrafficFilter::default()).unwrap())
             .await
             .unwrap();
         println!();

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use genesys_desk::config::defaults;
-use genesys_desk::genesys::{Client, Customer, IdType, ImageRef, InboundMessage, ReceiptStatus, TicketDraft};
+use genesys_desk::genesys::{Client, Customer, IdType, ImageRef, InboundMessage, ReceiptStatus};
+use genesys_desk::model::TicketDraft;
 use genesys_desk::model::traffic::{Direction, TrafficEntry};
 use genesys_desk::webhook::signature;
 use serde_json::Value;
@@ -48,14 +49,15 @@ async fn send_ticket_with_image() -> Sent {
         mobile: "+44 7700 900123".into(),
         query: "My parcel is damaged".into(),
         priority: "urgent!".into(),
-        attrs: vec!["orderId=42".into()],
+        attributes: vec![("orderId".into(), "42".into())],
         ..Default::default()
     }
     .parse()
     .unwrap();
-    assert_eq!(ticket.customer.id_type, IdType::Email);
+    let customer = Customer::from_ticket(&ticket);
+    assert_eq!(customer.id_type, IdType::Email);
     let message = InboundMessage {
-        customer: ticket.customer.clone(),
+        customer: customer.clone(),
         text: Some(ticket.text.clone()),
         image: Some(ImageRef::from_url("https://tunnel.example.com/media/parcel.png").unwrap()),
         custom_attributes: ticket.custom_attributes.clone(),
@@ -64,7 +66,7 @@ async fn send_ticket_with_image() -> Sent {
     assert_eq!(sent.id.len(), 32);
     assert!(sent.conversation_id.is_some(), "prefetchConversationId=true gives the conversation id");
     assert!(sent.correlation_id.is_some());
-    Sent { hook, emu, client, log, sent, customer: ticket.customer }
+    Sent { hook, emu, client, log, sent, customer }
 }
 
 #[tokio::test]

@@ -13,8 +13,9 @@ use std::time::Duration;
 use genesys_desk::config::{Environment, defaults};
 use genesys_desk::engine::command::{RequestId, TicketDraft};
 use genesys_desk::engine::{self, Command, Event};
+use genesys_desk::model::traffic::TrafficFilter;
 use genesys_desk::model::{DeliveryStatus, Direction, MessageKind, Sender, SignatureVerdict};
-use genesys_desk::storage::{Db, TrafficFilter};
+use genesys_desk::storage::{Db, TrafficQuery};
 
 struct Events {
     rx: Receiver<Event>,
@@ -105,6 +106,7 @@ impl Running {
                 priority: "urgent".into(),
                 after_assignment_message: "Ticket raised, an agent will join".into(),
                 attributes: vec![("orderId".into(), "A-1001".into())],
+                ..TicketDraft::default()
             },
         });
         let started =
@@ -212,13 +214,19 @@ async fn a_finished_chat_is_in_the_history_after_the_engine_stopped() {
         messages.iter().filter(|m| m.kind == MessageKind::Presence).map(|m| m.text.as_str()).collect();
     assert!(presence.iter().any(|t| t.contains("joined")) && presence.iter().any(|t| t.starts_with("Wrap-up")));
     let deliveries = db
-        .list_traffic(&TrafficFilter { direction: Some(Direction::Incoming), limit: 100, ..TrafficFilter::default() })
+        .list_traffic(&TrafficQuery::first(
+            TrafficFilter { direction: Some(Direction::Incoming), ..TrafficFilter::default() },
+            100,
+        ))
         .unwrap();
     let reply_id = agent_texts[0].genesys_id.clone().expect("the webhook payload id");
     let reply_rows = deliveries.iter().filter(|t| t.request_body.contains(&reply_id)).count();
     assert_eq!(reply_rows, 2, "both attempts of the first reply are in the traffic history");
     let outgoing = db
-        .list_traffic(&TrafficFilter { direction: Some(Direction::Outgoing), limit: 100, ..TrafficFilter::default() })
+        .list_traffic(&TrafficQuery::first(
+            TrafficFilter { direction: Some(Direction::Outgoing), ..TrafficFilter::default() },
+            100,
+        ))
         .unwrap();
     assert!(outgoing.iter().any(|t| t.url.ends_with("/oauth/token")));
     let everything = serde_json::to_string(&outgoing).unwrap();

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use genesys_desk::config::Paths;
-use genesys_desk::storage::{Db, TrafficFilter};
+use genesys_desk::model::traffic::TrafficFilter;
+use genesys_desk::storage::Db;
 use genesys_desk::webhook::signature::sign;
 
 const SECRET: &str = "kill-test-secret";

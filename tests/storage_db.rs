@@ -1,10 +1,11 @@
 //! History store: in-memory and temp-file databases, idempotent migrations,
 //! traffic filters, chat threads, de-duplication and the group-commit writer.
 
+use genesys_desk::model::traffic::{StatusClass, TrafficFilter};
 use genesys_desk::model::{
     Attachment, ChatMessage, DeliveryStatus, Direction, MessageKind, Sender, SignatureVerdict, TrafficEntry,
 };
-use genesys_desk::storage::{Db, DeliveryKey, DeliveryRecord, SCHEMA_VERSION, StatusClass, TrafficFilter, Writer};
+use genesys_desk::storage::{Db, DeliveryKey, DeliveryRecord, SCHEMA_VERSION, TrafficQuery, Writer};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -102,17 +103,17 @@ fn traffic_round_trips_redacted_and_filters() {
     assert_eq!(count(all.clone()), 4);
     assert_eq!(count(TrafficFilter { account: Some("acme".into()), ..all.clone() }), 2, "account is case-insensitive");
     assert_eq!(count(TrafficFilter { direction: Some(Direction::Incoming), ..all.clone() }), 2);
-    assert_eq!(count(TrafficFilter { status_class: Some(StatusClass::ClientError), ..all.clone() }), 1);
-    assert_eq!(count(TrafficFilter { status_class: Some(StatusClass::Success), ..all.clone() }), 2);
-    assert_eq!(count(TrafficFilter { status_class: Some(StatusClass::NoResponse), ..all.clone() }), 1);
+    assert_eq!(count(TrafficFilter { status: Some(StatusClass::ClientError), ..all.clone() }), 1);
+    assert_eq!(count(TrafficFilter { status: Some(StatusClass::Success), ..all.clone() }), 2);
+    assert_eq!(count(TrafficFilter { status: Some(StatusClass::NoResponse), ..all.clone() }), 1);
     assert_eq!(count(TrafficFilter { verdict: Some(SignatureVerdict::Invalid), ..all.clone() }), 1);
-    assert_eq!(count(TrafficFilter { text: Some("needle".into()), ..all.clone() }), 1);
-    assert_eq!(count(TrafficFilter { text: Some("refused".into()), ..all.clone() }), 1);
-    assert_eq!(count(TrafficFilter { text: Some("%".into()), ..all.clone() }), 0, "LIKE wildcards are escaped");
+    assert_eq!(count(TrafficFilter { text: "needle".into(), ..all.clone() }), 1);
+    assert_eq!(count(TrafficFilter { text: "refused".into(), ..all.clone() }), 1);
+    assert_eq!(count(TrafficFilter { text: "%".into(), ..all.clone() }), 0, "LIKE wildcards are escaped");
 
-    let page = db.list_traffic(&TrafficFilter { limit: 2, offset: 1, ..all.clone() }).unwrap();
+    let page = db.list_traffic(&TrafficQuery { filter: all.clone(), limit: 2, offset: 1 }).unwrap();
     assert_eq!(page.len(), 2);
-    let newest = db.list_traffic(&TrafficFilter { limit: 1, ..all }).unwrap();
+    let newest = db.list_traffic(&TrafficQuery::first(all, 1)).unwrap();
     assert_eq!(newest[0].error.as_deref(), Some("connect refused"), "newest first");
 }
 

@@ -9,8 +9,9 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use genesys_desk::config::SecretString;
+use genesys_desk::model::traffic::TrafficFilter;
 use genesys_desk::model::{MessageKind, SignatureVerdict};
-use genesys_desk::storage::{Db, TrafficFilter, Writer, WriterHandle};
+use genesys_desk::storage::{Db, TrafficQuery, Writer, WriterHandle};
 use genesys_desk::webhook::signature::sign;
 use genesys_desk::webhook::{
     Delivery, ListenerConfig, ListenerState, Mistake, WebhookAccount, public_media_url, router,
@@ -97,7 +98,7 @@ async fn valid_signature_is_200_stored_and_reported() {
     assert_eq!(d.message.unwrap().customer_id.as_deref(), Some("test-customer-0001"));
     assert_eq!(chat_count(&h, "Acme Dev").await, 1);
     // The signature header is kept in traffic (it is not a secret), the body too.
-    let stored = h.writer.call(|db| db.list_traffic(&TrafficFilter::default()).unwrap()).await.unwrap();
+    let stored = h.writer.call(|db| db.list_traffic(&TrafficQuery::default()).unwrap()).await.unwrap();
     assert!(stored[0].request_headers.iter().any(|(k, v)| k == "x-hub-signature-256" && v == TEXT_HEADER));
     assert!(stored[0].request_body.contains("How can I help?"));
 }
@@ -131,7 +132,7 @@ async fn invalid_signature_is_401_explained_and_never_a_chat_message() {
     assert!(!d.traffic.explanation.unwrap().contains("prod-secret"));
     assert_eq!(chat_count(&h, "Acme Dev").await, 0);
     let filter = TrafficFilter { verdict: Some(SignatureVerdict::Invalid), ..TrafficFilter::default() };
-    let rejected = h.writer.call(move |db| db.list_traffic(&filter).unwrap()).await.unwrap();
+    let rejected = h.writer.call(move |db| db.list_traffic(&TrafficQuery::first(filter, 200)).unwrap()).await.unwrap();
     assert_eq!(rejected.len(), 1, "rejected deliveries are kept as traffic");
     assert_eq!(rejected[0].status, Some(401));
 

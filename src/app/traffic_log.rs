@@ -5,85 +5,36 @@
 
 use std::collections::VecDeque;
 
+pub use crate::model::traffic::{StatusClass, TrafficFilter};
 use crate::model::{Direction, SignatureVerdict, TrafficEntry};
 
 /// Entries kept in memory by default.
 pub const DEFAULT_TRAFFIC_CAP: usize = 100_000;
 
-/// HTTP status class for the filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusClass {
-    Success,
-    ClientError,
-    ServerError,
-    /// Transport error: no response at all.
-    Error,
-}
-
-impl StatusClass {
-    pub const ALL: [StatusClass; 4] =
-        [StatusClass::Success, StatusClass::ClientError, StatusClass::ServerError, StatusClass::Error];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            StatusClass::Success => "2xx",
-            StatusClass::ClientError => "4xx",
-            StatusClass::ServerError => "5xx",
-            StatusClass::Error => "error",
-        }
+/// Whether `entry` passes `filter` in the live list; `needle` is the
+/// lower-cased filter text, computed once per refilter.
+fn matches(filter: &TrafficFilter, needle: &str, entry: &TrafficEntry) -> bool {
+    if filter.account.as_ref().is_some_and(|a| *a != entry.account)
+        || filter.direction.is_some_and(|d| d != entry.direction)
+        || filter.status.is_some_and(|s| !s.matches(entry))
+        || filter.verdict.is_some_and(|v| Some(v) != entry.verdict)
+    {
+        return false;
     }
-
-    fn matches(self, entry: &TrafficEntry) -> bool {
-        match (self, entry.status) {
-            (StatusClass::Success, Some(s)) => (200..300).contains(&s),
-            (StatusClass::ClientError, Some(s)) => (400..500).contains(&s),
-            (StatusClass::ServerError, Some(s)) => s >= 500,
-            (StatusClass::Error, status) => entry.error.is_some() || status.is_none(),
-            _ => false,
-        }
+    if needle.is_empty() {
+        return true;
     }
-}
-
-/// What the traffic list shows. Empty/None fields match everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrafficFilter {
-    /// Case-insensitive text in method, URL, account, correlation id, error or bodies.
-    pub text: String,
-    pub account: Option<String>,
-    pub direction: Option<Direction>,
-    pub status: Option<StatusClass>,
-    pub verdict: Option<SignatureVerdict>,
-}
-
-impl TrafficFilter {
-    pub fn is_empty(&self) -> bool {
-        *self == TrafficFilter::default()
-    }
-
-    /// `needle` is the lower-cased `text`, computed once per refilter.
-    fn matches(&self, needle: &str, entry: &TrafficEntry) -> bool {
-        if self.account.as_ref().is_some_and(|a| *a != entry.account)
-            || self.direction.is_some_and(|d| d != entry.direction)
-            || self.status.is_some_and(|s| !s.matches(entry))
-            || self.verdict.is_some_and(|v| Some(v) != entry.verdict)
-        {
-            return false;
-        }
-        if needle.is_empty() {
-            return true;
-        }
-        let has = |hay: &str| contains_ignore_case(hay, needle);
-        has(&entry.method)
-            || has(&entry.url)
-            || has(&entry.account)
-            || (needle.len() <= 3
-                && needle.bytes().all(|b| b.is_ascii_digit())
-                && entry.status.is_some_and(|s| s.to_string().contains(needle)))
-            || entry.correlation_id.as_deref().is_some_and(has)
-            || entry.error.as_deref().is_some_and(has)
-            || has(&entry.request_body)
-            || has(&entry.response_body)
-    }
+    let has = |hay: &str| contains_ignore_case(hay, needle);
+    has(&entry.method)
+        || has(&entry.url)
+        || has(&entry.account)
+        || (needle.len() <= 3
+            && needle.bytes().all(|b| b.is_ascii_digit())
+            && entry.status.is_some_and(|s| s.to_string().contains(needle)))
+        || entry.correlation_id.as_deref().is_some_and(has)
+        || entry.error.as_deref().is_some_and(has)
+        || has(&entry.request_body)
+        || has(&entry.response_body)
 }
 
 /// ASCII case-insensitive substring test without allocating (`needle` is lower
@@ -240,7 +191,7 @@ impl FilteredRows {
         }
         let needle = self.filter.text.trim().to_ascii_lowercase();
         for seq in self.synced_to.max(log.first_seq)..log.end_seq() {
-            if log.by_seq(seq).is_some_and(|e| self.filter.matches(&needle, e)) {
+            if log.by_seq(seq).is_some_and(|e| matches(&self.filter, &needle, e)) {
                 self.visible.push_back(seq);
             }
         }
@@ -257,7 +208,7 @@ impl FilteredRows {
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| self.filter.matches(&needle, e))
+            .filter(|(_, e)| matches(&self.filter, &needle, e))
             .map(|(i, _)| first + i as u64)
             .collect();
         self.synced_to = log.end_seq();
@@ -316,7 +267,7 @@ mod tests {
         rows.set_filter(TrafficFilter { status: Some(StatusClass::ClientError), ..Default::default() }, &log);
         assert_eq!(rows.entries(&log).next().map(|e| e.status), Some(Some(404)));
         let filter =
-            TrafficFilter { status: Some(StatusClass::Error), account: Some("Beta".into()), ..Default::default() };
+            TrafficFilter { status: Some(StatusClass::NoResponse), account: Some("Beta".into()), ..Default::default() };
         rows.set_filter(filter, &log);
         assert_eq!(rows.len(), 1);
         // New entries are matched as they arrive, without refiltering everything.

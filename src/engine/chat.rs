@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use time::OffsetDateTime;
 
-use super::command::{Event, ReceiptOutcome, RequestId, TicketDraft, TicketField, ToastLevel};
+use super::command::{Event, ReceiptOutcome, RequestId, TicketDraft, ToastLevel};
 use super::error::ImageError;
 use super::worker::{Engine, Shared, lock};
 use crate::config::{Account, Environment};
@@ -87,11 +87,10 @@ async fn post(
 }
 
 async fn open_chat(shared: Shared, account: Account, client: Client, request: RequestId, ticket: TicketDraft) {
-    let draft = ticket.to_genesys();
-    let parsed = match draft.parse() {
+    let parsed = match ticket.parse() {
         Ok(parsed) => parsed,
         Err(errors) => {
-            let field = errors.first().map(|e| TicketField::from(e.field));
+            let field = errors.first().map(|e| e.field);
             let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n");
             return shared.events.send(Event::ChatStartFailed { request, message, field });
         }
@@ -99,7 +98,7 @@ async fn open_chat(shared: Shared, account: Account, client: Client, request: Re
     for warning in &parsed.warnings {
         shared.toast(ToastLevel::Warning, warning.clone());
     }
-    let customer = parsed.customer.clone();
+    let customer = Customer::from_ticket(&parsed);
     lock(&shared.customers).insert((account.name.clone(), customer.id.clone()), customer.clone());
     shared.events.send(Event::ChatStarted { request, account: account.name.clone(), customer_id: customer.id.clone() });
     let inbound = InboundMessage {

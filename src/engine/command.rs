@@ -12,10 +12,11 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
-pub use super::ticket::{PRIORITIES, TicketDraft, TicketError, TicketField};
 use crate::config::{Account, AccountDraft, Environment, FieldError, Tier};
 use crate::genesys::notifications::PresenceKind;
 use crate::genesys::{InboundMessage, SentMessage};
+pub use crate::model::IntegrationSummary;
+pub use crate::model::ticket::{Priority, TicketDraft, TicketError, TicketField};
 use crate::model::{ChatMessage, Check, TrafficEntry, VerifyReport};
 use crate::webhook::Delivery;
 
@@ -50,13 +51,6 @@ impl ExportFormat {
             ExportFormat::Har => "har",
         }
     }
-}
-
-/// An open-messaging integration of the org, for the picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntegrationSummary {
-    pub id: String,
-    pub name: String,
 }
 
 /// How loud a toast is.

@@ -19,7 +19,6 @@ mod headless;
 mod presence;
 mod requests;
 mod services;
-mod ticket;
 mod traffic;
 mod worker;
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::chat::serve_image;
-use super::command::{Event, HeadlessEvent, IntegrationSummary, RequestId, ToastLevel};
+use super::command::{Event, HeadlessEvent, RequestId, ToastLevel};
 use super::worker::{Engine, Shared};
 use crate::config::{Account, Environment};
 use crate::genesys::{self, Client, InboundMessage};
@@ -39,11 +39,7 @@ impl Engine {
         };
         let events = self.shared.events.clone();
         self.spawn(async move {
-            let result = client
-                .integrations()
-                .await
-                .map(|list| list.into_iter().map(|i| IntegrationSummary { id: i.id, name: i.name }).collect())
-                .map_err(|e| e.user_message());
+            let result = client.integrations().await.map_err(|e| e.user_message());
             events.send(Event::IntegrationsListed { request, result });
         });
     }

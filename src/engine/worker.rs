@@ -291,8 +291,8 @@ async fn load_history(shared: Shared) {
     let loaded = shared
         .writer
         .run(|db| {
-            let filter = crate::storage::TrafficFilter { limit: HISTORY_TRAFFIC_ROWS, ..Default::default() };
-            let traffic = db.list_traffic(&filter)?;
+            let query = crate::storage::TrafficQuery::first(Default::default(), HISTORY_TRAFFIC_ROWS);
+            let traffic = db.list_traffic(&query)?;
             let mut messages = Vec::new();
             for thread in db.list_threads(None)? {
                 messages.extend(db.list_messages(&thread.account, &thread.customer_id)?);

@@ -17,6 +17,6 @@ pub use client::{
     CORRELATION_HEADER, Client, ClientOptions, ImageRef, InboundMessage, IntegrationSummary, ReceiptStatus,
     SentMessage, TokenInfo,
 };
-pub use customer::{Customer, IdType, Priority, Ticket, TicketDraft, TicketError, TicketField};
+pub use customer::{Customer, IdType};
 pub use error::{Error, Step};
 pub use types::Integration;

@@ -184,6 +184,72 @@ fn redact_value(value: &mut serde_json::Value) -> bool {
     changed
 }
 
+/// HTTP status families, for traffic filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusClass {
+    /// 2xx
+    Success,
+    /// 3xx
+    Redirect,
+    /// 4xx
+    ClientError,
+    /// 5xx
+    ServerError,
+    /// No response at all (transport error).
+    NoResponse,
+}
+
+impl StatusClass {
+    pub const ALL: [StatusClass; 5] = [
+        StatusClass::Success,
+        StatusClass::Redirect,
+        StatusClass::ClientError,
+        StatusClass::ServerError,
+        StatusClass::NoResponse,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusClass::Success => "2xx",
+            StatusClass::Redirect => "3xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+            StatusClass::NoResponse => "error",
+        }
+    }
+
+    /// The family of `entry`'s status (a transport error has none).
+    pub fn matches(self, entry: &TrafficEntry) -> bool {
+        match (self, entry.status) {
+            (StatusClass::Success, Some(s)) => (200..300).contains(&s),
+            (StatusClass::Redirect, Some(s)) => (300..400).contains(&s),
+            (StatusClass::ClientError, Some(s)) => (400..500).contains(&s),
+            (StatusClass::ServerError, Some(s)) => s >= 500,
+            (StatusClass::NoResponse, status) => status.is_none(),
+            _ => false,
+        }
+    }
+}
+
+/// What a traffic list shows: the window's live list and the history
+/// database both filter by it. Empty text and `None` match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrafficFilter {
+    /// Case-insensitive text in the URL, bodies, account, error (and, in the
+    /// live list, method, status and correlation id).
+    pub text: String,
+    pub account: Option<String>,
+    pub direction: Option<Direction>,
+    pub status: Option<StatusClass>,
+    pub verdict: Option<SignatureVerdict>,
+}
+
+impl TrafficFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == TrafficFilter::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ mod queries;
 mod writer;
 
 pub use db::{Db, SCHEMA_VERSION};
-pub use queries::{DeliveryKey, DeliveryRecord, DeliveryStored, MediaRecord, StatusClass, Thread, TrafficFilter};
+pub use queries::{DeliveryKey, DeliveryRecord, DeliveryStored, MediaRecord, Thread, TrafficQuery};
 pub use writer::{Writer, WriterHandle};
 
 /// Why a history operation failed; names the file or step and the fix.

@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::chat::insert_message_row;
 use super::{Db, Error, Result};
-use crate::model::traffic::{redact_body, redact_headers};
+use crate::model::traffic::{StatusClass, TrafficFilter, redact_body, redact_headers};
 use crate::model::{ChatMessage, DeliveryStatus, Direction, SignatureVerdict, TrafficEntry};
 
 /// The de-duplication key of a webhook delivery: payload `id` + `channel.time`
@@ -48,38 +48,24 @@ pub struct DeliveryStored {
     pub message_id: Option<i64>,
 }
 
-/// HTTP status families for the traffic filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StatusClass {
-    /// 2xx
-    Success,
-    /// 3xx
-    Redirect,
-    /// 4xx
-    ClientError,
-    /// 5xx
-    ServerError,
-    /// No response at all (transport error).
-    NoResponse,
-}
-
-/// Filters for the traffic list; `None` means "any". Results are newest first.
+/// A page of the traffic history that matches a filter, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrafficFilter {
-    /// Substring of URL, bodies, explanation or account (case-insensitive for ASCII).
-    pub text: Option<String>,
-    /// Account name (case-insensitive).
-    pub account: Option<String>,
-    pub direction: Option<Direction>,
-    pub status_class: Option<StatusClass>,
-    pub verdict: Option<SignatureVerdict>,
+pub struct TrafficQuery {
+    pub filter: TrafficFilter,
     pub limit: usize,
     pub offset: usize,
 }
 
-impl Default for TrafficFilter {
+impl Default for TrafficQuery {
     fn default() -> Self {
-        Self { text: None, account: None, direction: None, status_class: None, verdict: None, limit: 200, offset: 0 }
+        Self { filter: TrafficFilter::default(), limit: 200, offset: 0 }
+    }
+}
+
+impl TrafficQuery {
+    /// The first `limit` rows matching `filter`.
+    pub fn first(filter: TrafficFilter, limit: usize) -> TrafficQuery {
+        TrafficQuery { filter, limit, offset: 0 }
     }
 }
 
@@ -288,7 +274,7 @@ fn traffic_from_values(v: [Value; 16]) -> Result<TrafficEntry> {
 fn traffic_where(filter: &TrafficFilter) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    if let Some(text) = filter.text.as_ref().filter(|t| !t.is_empty()) {
+    if let Some(text) = Some(filter.text.as_str()).filter(|t| !t.is_empty()) {
         args.push(Value::Text(like_pattern(text)));
         let n = args.len();
         clauses.push(format!(
@@ -304,7 +290,7 @@ fn traffic_where(filter: &TrafficFilter) -> (String, Vec<Value>) {
         args.push(Value::Text(direction.as_str().to_string()));
         clauses.push(format!("direction = ?{}", args.len()));
     }
-    if let Some(class) = filter.status_class {
+    if let Some(class) = filter.status {
         clauses.push(
             match class {
                 StatusClass::Success => "status BETWEEN 200 AND 299",
@@ -324,10 +310,10 @@ fn traffic_where(filter: &TrafficFilter) -> (String, Vec<Value>) {
     (sql, args)
 }
 
-pub(crate) fn list_traffic(conn: &Connection, filter: &TrafficFilter) -> Result<Vec<TrafficEntry>> {
-    let (where_sql, mut args) = traffic_where(filter);
-    args.push(Value::Integer(filter.limit as i64));
-    args.push(Value::Integer(filter.offset as i64));
+pub(crate) fn list_traffic(conn: &Connection, query: &TrafficQuery) -> Result<Vec<TrafficEntry>> {
+    let (where_sql, mut args) = traffic_where(&query.filter);
+    args.push(Value::Integer(query.limit as i64));
+    args.push(Value::Integer(query.offset as i64));
     let n = args.len();
     let sql = format!(
         "SELECT {TRAFFIC_COLUMNS} FROM traffic{where_sql} ORDER BY at_ms DESC, id DESC LIMIT ?{} OFFSET ?{n}",
@@ -365,11 +351,11 @@ impl Db {
     }
 
     /// Traffic matching `filter`, newest first.
-    pub fn list_traffic(&self, filter: &TrafficFilter) -> Result<Vec<TrafficEntry>> {
-        list_traffic(&self.conn, filter)
+    pub fn list_traffic(&self, query: &TrafficQuery) -> Result<Vec<TrafficEntry>> {
+        list_traffic(&self.conn, query)
     }
 
-    /// How many traffic rows match `filter` (ignores limit/offset).
+    /// How many traffic rows match `filter`.
     pub fn count_traffic(&self, filter: &TrafficFilter) -> Result<u64> {
         count_traffic(&self.conn, filter)
     }

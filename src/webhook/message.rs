@@ -54,14 +54,17 @@ pub enum OutboundKind {
 }
 
 impl OutboundKind {
+    /// Events that are all `Typing`: the agent is typing.
+    pub fn is_typing(&self) -> bool {
+        matches!(self, OutboundKind::Event(events) if events.iter().all(|e| e.event_type.eq_ignore_ascii_case("typing")))
+    }
+
     /// A short lowercase name for lists and `--json` output.
     pub fn name(&self) -> &str {
         match self {
             OutboundKind::Text => "text",
             OutboundKind::Structured => "structured",
-            OutboundKind::Event(events) if events.iter().all(|e| e.event_type.eq_ignore_ascii_case("typing")) => {
-                "typing"
-            }
+            _ if self.is_typing() => "typing",
             OutboundKind::Event(_) => "event",
             OutboundKind::Receipt { .. } => "receipt",
             OutboundKind::Unknown(_) => "unknown",
@@ -223,7 +226,7 @@ impl OutboundMessage {
         let kind = match &self.kind {
             OutboundKind::Text => MessageKind::Text,
             OutboundKind::Structured => MessageKind::Structured,
-            OutboundKind::Event(_) if self.kind.name() == "typing" => MessageKind::Typing,
+            kind if kind.is_typing() => MessageKind::Typing,
             OutboundKind::Event(_) => MessageKind::Unknown,
             OutboundKind::Receipt { .. } => MessageKind::Receipt,
             OutboundKind::Unknown(_) => MessageKind::Unknown,

@@ -20,7 +20,8 @@ use super::{CliError, CliResult};
 use crate::config::{Account, Environment, Paths};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
 use crate::engine::{self, Command, EngineConfig, Event, HeadlessEngine, HeadlessEvent, RequestId};
-use crate::genesys::{ImageRef, InboundMessage, SentMessage, TicketDraft};
+use crate::genesys::{Customer, ImageRef, InboundMessage, SentMessage};
+use crate::model::TicketDraft;
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
@@ -101,6 +102,14 @@ fn image_arg(image: &str, follow: bool) -> Result<ImageArg, CliError> {
     Ok(ImageArg::Local(path))
 }
 
+/// `--attr KEY=VALUE`: split at the first `=` (values may contain `=`).
+fn attribute_arg(arg: &str) -> Result<(String, String), CliError> {
+    arg.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| CliError::Usage(format!("--attr \"{arg}\" is not KEY=VALUE: write it like orderId=12345")))
+}
+
 pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
     let draft = TicketDraft {
         email: args.email.clone(),
@@ -109,7 +118,8 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
         query: args.query.clone().unwrap_or_default(),
         priority: args.priority.clone().unwrap_or_default(),
         text: args.text.clone().unwrap_or_default(),
-        attrs: args.attrs.clone(),
+        after_assignment_message: String::new(),
+        attributes: args.attrs.iter().map(|a| attribute_arg(a)).collect::<Result<_, _>>()?,
     };
     let ticket = draft
         .parse()
@@ -125,7 +135,7 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
         None => (None, None),
     };
     let message = InboundMessage {
-        customer: ticket.customer.clone(),
+        customer: Customer::from_ticket(&ticket),
         text: Some(ticket.text.clone()),
         image,
         custom_attributes: ticket.custom_attributes.clone(),

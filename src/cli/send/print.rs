@@ -98,7 +98,7 @@ pub(super) fn agent_line(d: &Delivery, m: &OutboundMessage) -> String {
                 line.push_str(&format!(" [{} {name}<{}>]", a.media_type.to_lowercase(), a.url));
             }
         }
-        OutboundKind::Event(_) if m.kind.name() == "typing" => line.push_str("agent is typing"),
+        kind if kind.is_typing() => line.push_str("agent is typing"),
         _ => line.push_str(&format!("agent {}: {}", m.kind.name(), m.summary())),
     }
     let verdict = if d.accepted_unsigned {

@@ -89,9 +89,4 @@ pub enum ReceiptStatus {
     },
 }
 
-/// Id and name of an integration, for a picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntegrationSummary {
-    pub id: String,
-    pub name: String,
-}
+pub use crate::model::IntegrationSummary;

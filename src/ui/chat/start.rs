@@ -8,7 +8,7 @@ use crate::app::chats::ThreadKey;
 use crate::app::pending::{Pending, next_request_id};
 use crate::app::selection::Selection;
 use crate::app::state::AppState;
-use crate::engine::command::{Command, PRIORITIES, RequestId, TicketDraft, TicketError, TicketField};
+use crate::engine::command::{Command, Priority, RequestId, TicketDraft, TicketError, TicketField};
 use crate::ui::form::{LABEL_WIDTH, errors_changed, form_row_ui};
 use crate::ui::{FormRow, error_color};
 
@@ -157,7 +157,7 @@ fn ticket_rows_ui<'e>(ui: &mut Ui, form: &mut ChatForm, error: &impl Fn(TicketFi
         egui::ComboBox::from_id_salt("chat_priority")
             .selected_text(t.priority.clone())
             .show_ui(ui, |ui| {
-                for p in PRIORITIES {
+                for p in Priority::STANDARD.iter().map(Priority::as_str) {
                     ui.selectable_value(&mut t.priority, p.to_string(), p);
                 }
             })
