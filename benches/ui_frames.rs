@@ -148,7 +148,7 @@ fn main() {
     for i in 0..5_000 {
         chat_app.state.apply(Event::ChatMessageAdded(chat_message(i)));
     }
-    chat_app.views.chat.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    chat_app.views.chat.select_thread(Some(genesys_desk::model::ThreadKey::new("Emulator", "cust-1")));
     let (first, times) = measure(&mut chat_app, |_| {});
     report("chat, 5,000 messages, idle", first, &times);
     let mut n = 5_000;

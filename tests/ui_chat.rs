@@ -6,7 +6,7 @@ pub mod ui_support;
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::selection::View;
 use genesys_desk::engine::command::{Command, Event, ReceiptOutcome};
-use genesys_desk::model::{ChatMessage, DeliveryStatus, MessageKind, Sender};
+use genesys_desk::model::{ChatMessage, DeliveryStatus, MessageKind, Sender, ThreadKey};
 
 fn type_into(ui: &mut ui_support::Ui<'_>, label: &str, text: &str) {
     ui.harness.get_by_label(label).focus();
@@ -125,7 +125,7 @@ fn presence(suffix: &str, body: serde_json::Value, text: &str) -> ChatMessage {
 fn the_chat_header_follows_the_conversation_from_queue_to_agent_to_ended() {
     let mut ui = ui_support::app_on(View::Chats);
     ui.feed(Event::ChatMessageAdded(agent_reply("Hello from the agent")));
-    ui.harness.state_mut().views.chat.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    ui.harness.state_mut().views.chat.select_thread(Some(ThreadKey::new("Emulator", "cust-1")));
     ui.settle();
     assert!(ui.harness.query_by_label("Waiting in queue").is_none());
 
@@ -154,7 +154,7 @@ fn the_chat_header_follows_the_conversation_from_queue_to_agent_to_ended() {
 fn attach_image_sends_the_picked_file_for_the_open_thread() {
     let mut ui = ui_support::app_on(View::Chats);
     ui.feed(Event::ChatMessageAdded(agent_reply("Send me a photo of the box")));
-    ui.harness.state_mut().views.chat.select_thread(Some(("Emulator".into(), "cust-1".into())));
+    ui.harness.state_mut().views.chat.select_thread(Some(ThreadKey::new("Emulator", "cust-1")));
     ui.harness
         .state_mut()
         .set_dialogs(Box::new(genesys_desk::ui::FixedDialogs::new(Some("/tmp/box.png".into()), None)));
@@ -172,7 +172,7 @@ fn attach_image_sends_the_picked_file_for_the_open_thread() {
 
 fn open_thread_with(message: ChatMessage) -> ui_support::Ui<'static> {
     let mut ui = ui_support::app_on(View::Chats);
-    let key = (message.account.clone(), message.customer_id.clone());
+    let key = message.thread_key();
     ui.feed(Event::ChatMessageAdded(message));
     ui.harness.state_mut().views.chat.select_thread(Some(key));
     ui.settle();

@@ -10,8 +10,7 @@ use crate::model::{ChatMessage, MessageKind, Sender};
 /// How long "agent is typing…" stays after the last typing event.
 pub const TYPING_SHOWN_FOR: Duration = Duration::from_secs(5);
 
-/// (account, customer id)
-pub type ThreadKey = (String, String);
+pub use crate::model::ThreadKey;
 
 #[derive(Debug, Clone, Default)]
 pub struct ChatThread {
@@ -123,7 +122,7 @@ impl Chats {
                 Some(domain) => format!("{stem}+{n}@{domain}"),
                 None => format!("{stem}-{n}"),
             })
-            .find(|id| !self.threads.contains_key(&(account.to_string(), id.clone())))
+            .find(|id| !self.threads.contains_key(&ThreadKey::new(account, id.clone())))
             .unwrap_or_else(|| customer_id.to_string())
     }
 
@@ -134,7 +133,7 @@ impl Chats {
 
     /// A new message (or one we already have: then it replaces it).
     pub fn add(&mut self, msg: ChatMessage, now: Instant) {
-        let thread = self.threads.entry((msg.account.clone(), msg.customer_id.clone())).or_default();
+        let thread = self.threads.entry(msg.thread_key()).or_default();
         if msg.kind == MessageKind::Typing {
             if msg.sender == Sender::Agent {
                 thread.typing_at = Some(now);
@@ -153,7 +152,7 @@ impl Chats {
 
     /// A changed message (status, downloaded image); unknown ones are added.
     pub fn update(&mut self, msg: ChatMessage, now: Instant) {
-        let key = (msg.account.clone(), msg.customer_id.clone());
+        let key = msg.thread_key();
         if let Some(thread) = self.threads.get_mut(&key)
             && let Some(i) = thread.position(&msg)
         {
@@ -183,10 +182,10 @@ impl Chats {
     /// Applies a chat event (the start form's outcome is the Chats view's).
     pub fn apply(&mut self, event: Event, now: Instant) {
         match event {
-            Event::ChatStarted { account, customer_id, .. } => self.ensure((account, customer_id)),
+            Event::ChatStarted { account, customer_id, .. } => self.ensure(ThreadKey::new(account, customer_id)),
             Event::ChatMessageAdded(msg) => self.add(msg, now),
             Event::ChatMessageUpdated(msg) => self.update(msg, now),
-            Event::AgentTyping { account, customer_id } => self.typing((account, customer_id), now),
+            Event::AgentTyping { account, customer_id } => self.typing(ThreadKey::new(account, customer_id), now),
             Event::PresenceUnavailable { account, message } => self.set_presence_problem(&account, message),
             _ => {}
         }
@@ -229,7 +228,7 @@ mod tests {
         let mut updated = msg(Sender::Agent, "c", datetime!(2026-01-01 10:00:03 UTC));
         updated.status = DeliveryStatus::Delivered;
         chats.update(updated, now);
-        let t = chats.thread(&("Emulator".into(), "c1".into())).unwrap();
+        let t = chats.thread(&ThreadKey::new("Emulator", "c1")).unwrap();
         let texts: Vec<_> = t.messages.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(texts, ["a", "b", "c"]);
         assert_eq!(t.messages[2].status, DeliveryStatus::Delivered);
@@ -239,7 +238,7 @@ mod tests {
     fn typing_expires_and_ends_with_the_agent_message() {
         let t0 = Instant::now();
         let mut chats = Chats::default();
-        let key: ThreadKey = ("Emulator".into(), "c1".into());
+        let key = ThreadKey::new("Emulator", "c1");
         chats.typing(key.clone(), t0);
         assert!(chats.thread(&key).unwrap().agent_typing(t0 + Duration::from_secs(1)));
         assert!(!chats.thread(&key).unwrap().agent_typing(t0 + TYPING_SHOWN_FOR));
@@ -251,9 +250,9 @@ mod tests {
     #[test]
     fn a_new_conversation_gets_the_first_unused_customer_id() {
         let mut chats = Chats::default();
-        chats.ensure(("Emulator".into(), "jane@example.com".into()));
+        chats.ensure(ThreadKey::new("Emulator", "jane@example.com"));
         assert_eq!(chats.fresh_customer_id("Emulator", "jane@example.com"), "jane+2@example.com");
-        chats.ensure(("Emulator".into(), "jane+2@example.com".into()));
+        chats.ensure(ThreadKey::new("Emulator", "jane+2@example.com"));
         assert_eq!(chats.fresh_customer_id("Emulator", "jane+2@example.com"), "jane+3@example.com");
         assert_eq!(chats.fresh_customer_id("Other", "jane@example.com"), "jane+2@example.com");
         assert_eq!(chats.fresh_customer_id("Emulator", "customer-7"), "customer-7-2");

@@ -9,10 +9,10 @@ use time::OffsetDateTime;
 
 use super::command::{Event, ReceiptOutcome, RequestId, TicketDraft, ToastLevel};
 use super::error::ImageError;
-use super::worker::{Engine, Shared, lock};
+use super::worker::{Engine, Shared, WatchRequest, lock};
 use crate::config::{Account, Environment};
 use crate::genesys::{Client, Customer, ImageRef, InboundMessage, ReceiptStatus};
-use crate::model::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender};
+use crate::model::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender, ThreadKey};
 use crate::webhook::public_media_url;
 
 /// Largest agent attachment we download for inline display.
@@ -72,7 +72,8 @@ async fn post(
             shown.genesys_id = Some(sent.id.clone());
             shown.conversation_id = sent.conversation_id.clone();
             if let Some(conversation) = &sent.conversation_id {
-                let _ = shared.watch.send((account.name.clone(), conversation.clone(), shown.customer_id.clone()));
+                let thread = ThreadKey::new(account.name.clone(), shown.customer_id.clone());
+                let _ = shared.watch.send(WatchRequest { thread, conversation_id: conversation.clone() });
             }
             update_status(shared, shown, DeliveryStatus::Sent).await;
             true
@@ -99,7 +100,7 @@ async fn open_chat(shared: Shared, account: Account, client: Client, request: Re
         shared.toast(ToastLevel::Warning, warning.clone());
     }
     let customer = Customer::from_ticket(&parsed);
-    lock(&shared.customers).insert((account.name.clone(), customer.id.clone()), customer.clone());
+    lock(&shared.customers).insert(ThreadKey::new(account.name.clone(), customer.id.clone()), customer.clone());
     shared.events.send(Event::ChatStarted { request, account: account.name.clone(), customer_id: customer.id.clone() });
     let inbound = InboundMessage {
         customer: customer.clone(),
@@ -120,7 +121,7 @@ async fn open_chat(shared: Shared, account: Account, client: Client, request: Re
 
 fn known_customer(shared: &Shared, account: &str, customer_id: &str) -> Customer {
     lock(&shared.customers)
-        .get(&(account.to_string(), customer_id.to_string()))
+        .get(&ThreadKey::new(account, customer_id))
         .cloned()
         .unwrap_or_else(|| Customer::new(customer_id))
 }

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use super::chat::serve_image;
 use super::command::{Event, HeadlessEvent, RequestId, ToastLevel};
-use super::worker::{Engine, Shared};
+use super::worker::{Engine, Shared, WatchRequest};
 use crate::config::{Account, Environment};
 use crate::genesys::{self, Client, InboundMessage};
+use crate::model::ThreadKey;
 
 impl Engine {
     pub(super) fn verify(&mut self, request: RequestId, env: Environment, account: &str, include_send: bool) {
@@ -104,7 +105,8 @@ impl Post {
             && self.watch
         {
             let customer = self.message.customer.id.clone();
-            let _ = shared.watch.send((self.account.name.clone(), conversation.clone(), customer));
+            let thread = ThreadKey::new(self.account.name.clone(), customer);
+            let _ = shared.watch.send(WatchRequest { thread, conversation_id: conversation.clone() });
         }
         let answer = HeadlessEvent::MessageSent { request: self.request, message: Box::new(self.message), result };
         shared.events.send(Event::Headless(answer));

@@ -19,6 +19,7 @@ use super::services::{self, ListenerParts};
 use super::{EngineConfig, EventSender, bind, chat};
 use crate::emulator::RunningEmulator;
 use crate::genesys::Customer;
+use crate::model::ThreadKey;
 use crate::model::TrafficEntry;
 use crate::storage::WriterHandle;
 use crate::webhook::{Delivery, RunningListener};
@@ -39,13 +40,20 @@ pub(super) struct Shared {
     pub auto_delivered: Arc<AtomicBool>,
     /// Customers started from the ticket form, by (account, customer id), so
     /// later messages carry the same name.
-    pub customers: Arc<Mutex<HashMap<(String, String), Customer>>>,
+    pub customers: Arc<Mutex<HashMap<ThreadKey, Customer>>>,
     pub listener_base: Arc<Mutex<Option<String>>>,
     pub media: Arc<Mutex<Option<Arc<crate::webhook::media::MediaStore>>>>,
     pub media_dir: std::path::PathBuf,
-    /// (account, conversation id, customer id) to watch for presence events,
-    /// learnt from a send response (`prefetchConversationId=true`).
-    pub watch: mpsc::UnboundedSender<(String, String, String)>,
+    /// Conversations to watch for presence events, learnt from a send
+    /// response (`prefetchConversationId=true`).
+    pub watch: mpsc::UnboundedSender<WatchRequest>,
+}
+
+/// A conversation to watch, and the chat thread its events belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchRequest {
+    pub thread: ThreadKey,
+    pub conversation_id: String,
 }
 
 impl Shared {
@@ -69,7 +77,7 @@ struct Inputs {
     commands: mpsc::UnboundedReceiver<Command>,
     traffic: mpsc::UnboundedReceiver<TrafficEntry>,
     deliveries: mpsc::UnboundedReceiver<Delivery>,
-    watch: mpsc::UnboundedReceiver<(String, String, String)>,
+    watch: mpsc::UnboundedReceiver<WatchRequest>,
     presence: mpsc::UnboundedReceiver<(String, crate::genesys::notifications::NotifierEvent)>,
 }
 
@@ -133,8 +141,8 @@ impl Engine {
                 },
                 Some(entry) = inputs.traffic.recv() => self.spawn(record_traffic(self.shared.clone(), entry)),
                 Some(delivery) = inputs.deliveries.recv() => self.on_delivery(delivery),
-                Some((account, conversation, customer)) = inputs.watch.recv() => {
-                    self.watch_conversation(&account, &conversation, &customer)
+                Some(w) = inputs.watch.recv() => {
+                    self.watch_conversation(&w.thread.account, &w.conversation_id, &w.thread.customer_id)
                 }
                 Some((account, event)) = inputs.presence.recv() => self.presence.on_event(&self.shared, &account, event),
             }

@@ -88,3 +88,23 @@ pub struct ChatMessage {
     #[serde(default)]
     pub raw: Option<String>,
 }
+
+/// Which chat thread: one customer of one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ThreadKey {
+    pub account: String,
+    pub customer_id: String,
+}
+
+impl ThreadKey {
+    pub fn new(account: impl Into<String>, customer_id: impl Into<String>) -> ThreadKey {
+        ThreadKey { account: account.into(), customer_id: customer_id.into() }
+    }
+}
+
+impl ChatMessage {
+    /// The thread this message belongs to.
+    pub fn thread_key(&self) -> ThreadKey {
+        ThreadKey::new(self.account.clone(), self.customer_id.clone())
+    }
+}

@@ -7,7 +7,7 @@ pub mod ticket;
 pub mod traffic;
 pub mod verify;
 
-pub use chat::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender};
+pub use chat::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender, ThreadKey};
 
 /// Id and name of an Open Messaging integration of the org, for a picker.
 #[derive(Debug, Clone, PartialEq, Eq)]

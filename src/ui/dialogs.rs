@@ -122,7 +122,7 @@ impl Dialogs for FixedDialogs {
 /// Turns a finished dialog into the command it was opened for.
 pub(crate) fn dialog_command(selection: &Selection, answer: DialogAnswer) -> Command {
     match answer {
-        DialogAnswer::Image((account, customer_id), path) => {
+        DialogAnswer::Image(ThreadKey { account, customer_id }, path) => {
             Command::SendImage { env: selection.env, account, customer_id, path }
         }
         DialogAnswer::Export(format, ids, path) => Command::ExportTraffic { path, format, ids },

@@ -7,6 +7,7 @@ use crate::app::selection::{Selection, View};
 use crate::config::defaults::emulator_account_draft;
 use crate::config::{Environment, Field, Tier};
 use crate::engine::command::{RequestId, ToastLevel};
+use crate::model::ThreadKey;
 use crate::model::{Check, CheckId, CheckStatus, Direction, TrafficEntry, VerifyReport};
 
 fn accounts_loaded(tier: Tier, names: &[&str]) -> Event {
@@ -178,8 +179,8 @@ fn history_fills_threads_and_traffic() {
     };
     state.apply(Event::HistoryLoaded { messages: vec![msg], traffic: vec![old] });
     assert_eq!(state.traffic.deliveries, 1);
-    let key = ("Emulator".to_string(), "c9".to_string());
+    let key = ThreadKey::new("Emulator", "c9");
     assert_eq!(state.chats.thread(&key).unwrap().title(), Some("Ada"));
     state.apply(Event::ChatStarted { request: RequestId(5), account: "Emulator".into(), customer_id: "c10".into() });
-    assert!(state.chats.thread(&("Emulator".into(), "c10".into())).is_some(), "a started chat has its thread");
+    assert!(state.chats.thread(&ThreadKey::new("Emulator", "c10")).is_some(), "a started chat has its thread");
 }

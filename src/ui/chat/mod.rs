@@ -69,8 +69,8 @@ impl ChatView {
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             for (key, thread) in &state.chats.threads {
-                let title = thread.title().unwrap_or(&key.1);
-                let text = format!("{title}\n{}", key.0);
+                let title = thread.title().unwrap_or(&key.customer_id);
+                let text = format!("{title}\n{}", key.account);
                 if ui.add(Button::selectable(self.selected.as_ref() == Some(key), text)).clicked() {
                     self.select_thread(Some(key.clone()));
                 }
@@ -96,7 +96,7 @@ impl ChatView {
     pub fn on_event(&mut self, event: &Event) {
         match event {
             Event::ChatStarted { request, account, customer_id } if self.form.request == Some(*request) => {
-                let key = (account.clone(), customer_id.clone());
+                let key = ThreadKey::new(account.clone(), customer_id.clone());
                 self.form.start.finish(Ok(key.clone()));
                 self.form.submitted = false;
                 self.select_thread(Some(key));

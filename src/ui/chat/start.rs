@@ -108,7 +108,7 @@ impl ChatView {
     /// Opens the start form for a new conversation with the customer of
     /// `key`: same details, a fresh customer id (see `Chats::fresh_customer_id`).
     pub fn start_new_conversation(&mut self, state: &AppState, key: &ThreadKey) {
-        self.form.ticket.email = state.chats.fresh_customer_id(&key.0, &key.1);
+        self.form.ticket.email = state.chats.fresh_customer_id(&key.account, &key.customer_id);
         self.form.submitted = false;
         self.form.server_error = None;
         self.select_thread(None);

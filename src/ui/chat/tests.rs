@@ -1,3 +1,4 @@
+use crate::model::ThreadKey;
 use std::collections::BTreeMap;
 
 use super::*;
@@ -34,7 +35,7 @@ fn starting_a_chat_selects_its_thread() {
     let started = Event::ChatStarted { request, account: "Emulator".into(), customer_id: "cust-1".into() };
     view.on_event(&started);
     state.apply(started);
-    assert_eq!(view.selected(), Some(&("Emulator".to_string(), "cust-1".to_string())));
+    assert_eq!(view.selected(), Some(&ThreadKey::new("Emulator", "cust-1")));
     assert!(!view.form.start.is_waiting());
 }
 

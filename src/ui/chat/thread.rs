@@ -35,7 +35,7 @@ impl ChatView {
         let receipts = self.messages_ui(ui, thread, key, selection.auto_delivered);
         for (message_id, outcome) in receipts {
             self.failing_receipt = None;
-            let (env, account, customer_id) = (selection.env, key.0.clone(), key.1.clone());
+            let (env, account, customer_id) = (selection.env, key.account.clone(), key.customer_id.clone());
             commands.push(Command::SendReceipt { env, account, customer_id, message_id, outcome });
         }
         ui.separator();
@@ -110,7 +110,7 @@ impl ChatView {
         let text = self.compose.trim().to_string();
         if send && !text.is_empty() {
             self.compose.clear();
-            let (env, account, customer_id) = (selection.env, key.0.clone(), key.1.clone());
+            let (env, account, customer_id) = (selection.env, key.account.clone(), key.customer_id.clone());
             commands.push(Command::SendText { env, account, customer_id, text });
         }
         if attach {
@@ -122,11 +122,11 @@ impl ChatView {
 /// The thread's title, live state and "New conversation"; returns true when
 /// that button was pressed.
 fn header_ui(ui: &mut Ui, state: &AppState, thread: &ChatThread, key: &ThreadKey) -> bool {
-    let presence_problem = state.chats.presence_problem(&key.0);
+    let presence_problem = state.chats.presence_problem(&key.account);
     let mut start_new = false;
     ui.horizontal(|ui| {
-        ui.heading(thread.title().unwrap_or(&key.1).to_string());
-        ui.weak(format!("{} · customer {}", key.0, key.1));
+        ui.heading(thread.title().unwrap_or(&key.customer_id).to_string());
+        ui.weak(format!("{} · customer {}", key.account, key.customer_id));
         // Without the detail events the live state would only go stale.
         if let Some(live) = thread.live.as_ref().filter(|_| presence_problem.is_none()) {
             let color = match live {
