@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+pub use super::error::Failure;
 use crate::config::{Account, AccountDraft, Environment, FieldError, Tier};
 use crate::genesys::notifications::PresenceKind;
 use crate::genesys::{InboundMessage, SentMessage};
@@ -191,7 +192,7 @@ pub enum Event {
     },
     IntegrationsListed {
         request: RequestId,
-        result: Result<Vec<IntegrationSummary>, String>,
+        result: Result<Vec<IntegrationSummary>, Failure>,
     },
     ChatStarted {
         request: RequestId,
@@ -256,7 +257,7 @@ pub enum HeadlessEvent {
     NotificationsRetrying { account: String, error: String },
     /// The answer to [`Command::SendMessage`]: the message as posted (with the
     /// served image, if any) and what Genesys answered.
-    MessageSent { request: RequestId, message: Box<InboundMessage>, result: Result<Box<SentMessage>, String> },
+    MessageSent { request: RequestId, message: Box<InboundMessage>, result: Result<Box<SentMessage>, Failure> },
 }
 
 #[cfg(test)]

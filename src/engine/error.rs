@@ -1,10 +1,50 @@
-//! Why an engine step failed. Each message names the step and the fix; events
-//! carry it as text (`to_string()`), shown once by the front end.
+//! Why an engine step failed. Each message names the step and the fix; an
+//! event carries it as a [`Failure`] (the sentence and the account field to
+//! fix), shown once by the front end.
 
 use std::path::PathBuf;
 
-use crate::config::StoreError;
+use crate::config::{Field, StoreError};
 use crate::webhook::MediaError;
+
+/// A failed request as events carry it: the sentence for people and, when
+/// there is one, the account field to fix (for highlighting).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub message: String,
+    pub field: Option<Field>,
+}
+
+impl From<&crate::genesys::Error> for Failure {
+    fn from(e: &crate::genesys::Error) -> Self {
+        Failure { message: e.user_message(), field: e.field() }
+    }
+}
+
+impl From<crate::genesys::Error> for Failure {
+    fn from(e: crate::genesys::Error) -> Self {
+        Failure::from(&e)
+    }
+}
+
+impl From<AccountError> for Failure {
+    fn from(e: AccountError) -> Self {
+        match &e {
+            AccountError::Client(client) => Failure::from(client),
+            _ => Failure { message: e.to_string(), field: None },
+        }
+    }
+}
+
+impl From<ImageError> for Failure {
+    fn from(e: ImageError) -> Self {
+        match &e {
+            ImageError::Url(client) => Failure::from(client),
+            _ => Failure { message: e.to_string(), field: None },
+        }
+    }
+}
 
 /// An account or its client could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -73,4 +113,27 @@ pub enum ReplayError {
         #[source]
         source: reqwest::Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesys::{Error, Step};
+
+    #[test]
+    fn a_failure_keeps_the_field_to_fix() {
+        let e = Error::Api {
+            step: Step::Integrations,
+            status: 403,
+            url: "https://api.mypurecloud.ie/api/v2/x".into(),
+            code: Some("missing.permissions".into()),
+            message: None,
+            correlation_id: None,
+        };
+        let failure = Failure::from(AccountError::Client(e));
+        assert_eq!(failure.field, Some(Field::ClientId));
+        assert!(failure.message.contains("messaging:integration:view"), "{}", failure.message);
+        let failure = Failure::from(AccountError::NotGiven("Acme".into()));
+        assert_eq!((failure.field, failure.message.as_str()), (None, "Account \"Acme\" is not part of this session"));
+    }
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::chat::serve_image;
-use super::command::{Event, HeadlessEvent, RequestId, ToastLevel};
+use super::command::{Event, Failure, HeadlessEvent, RequestId, ToastLevel};
 use super::worker::{Engine, Shared, WatchRequest};
 use crate::config::{Account, Environment};
 use crate::genesys::{self, Client, InboundMessage};
@@ -35,12 +35,12 @@ impl Engine {
         let client = match self.accounts.client(env, account) {
             Ok((_, client)) => client,
             Err(e) => {
-                return self.shared.events.send(Event::IntegrationsListed { request, result: Err(e.to_string()) });
+                return self.shared.events.send(Event::IntegrationsListed { request, result: Err(e.into()) });
             }
         };
         let events = self.shared.events.clone();
         self.spawn(async move {
-            let result = client.integrations().await.map_err(|e| e.user_message());
+            let result = client.integrations().await.map_err(Failure::from);
             events.send(Event::IntegrationsListed { request, result });
         });
     }
@@ -79,8 +79,7 @@ impl Engine {
                 self.spawn(post.run(self.shared.clone()));
             }
             Err(e) => {
-                let answer =
-                    HeadlessEvent::MessageSent { request, message: Box::new(message), result: Err(e.to_string()) };
+                let answer = HeadlessEvent::MessageSent { request, message: Box::new(message), result: Err(e.into()) };
                 self.shared.events.send(Event::Headless(answer));
             }
         }
@@ -112,11 +111,11 @@ impl Post {
         shared.events.send(Event::Headless(answer));
     }
 
-    async fn send(&mut self, shared: &Shared) -> Result<Box<genesys::SentMessage>, String> {
+    async fn send(&mut self, shared: &Shared) -> Result<Box<genesys::SentMessage>, Failure> {
         if let Some(path) = &self.local_image {
-            let (image, _) = serve_image(shared, &self.account, path).await.map_err(|e| e.to_string())?;
+            let (image, _) = serve_image(shared, &self.account, path).await?;
             self.message.image = Some(image);
         }
-        self.client.send_message(&self.message).await.map(Box::new).map_err(|e| e.user_message())
+        Ok(Box::new(self.client.send_message(&self.message).await?))
     }
 }

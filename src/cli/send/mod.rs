@@ -208,7 +208,7 @@ async fn sent(
             Event::Headless(HeadlessEvent::MessageSent { request: answered, message, result })
                 if answered == request =>
             {
-                return result.map(|sent| (*message, sent)).map_err(CliError::Failed);
+                return result.map(|sent| (*message, sent)).map_err(|failure| CliError::Failed(failure.message));
             }
             event => other(event),
         }

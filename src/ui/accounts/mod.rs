@@ -143,7 +143,7 @@ impl AccountsView {
                 if let Some((id, _, pending)) = &mut self.integrations
                     && id == request
                 {
-                    pending.finish(result.clone());
+                    pending.finish(result.clone().map_err(|failure| failure.message));
                 }
             }
             _ => {}
