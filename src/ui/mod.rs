@@ -79,6 +79,29 @@ fn nav_ui(ui: &mut Ui, selection: &mut Selection) {
     }
 }
 
+/// A combo box of the selected environment's accounts that sets the shared
+/// selection (the top bar's picker and the chat form's Account row).
+pub fn account_combo(
+    ui: &mut Ui,
+    id_salt: &str,
+    placeholder: &str,
+    state: &AppState,
+    selection: &mut Selection,
+) -> egui::Response {
+    let current = selection.account.clone().unwrap_or_else(|| placeholder.to_string());
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for account in state.accounts.of(selection.env) {
+                let name = &account.name;
+                if ui.selectable_label(selection.account.as_ref() == Some(name), name).clicked() {
+                    selection.account = Some(name.clone());
+                }
+            }
+        })
+        .response
+}
+
 pub fn warn_color(ui: &Ui) -> Color32 {
     ui.visuals().warn_fg_color
 }

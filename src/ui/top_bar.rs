@@ -19,20 +19,8 @@ pub fn top_bar_ui(ui: &mut Ui, state: &AppState, selection: &mut Selection) {
             }
         }
         ui.separator();
-        let selected = selection.account.clone().unwrap_or_else(|| "no account".into());
         let label = ui.label("Account");
-        egui::ComboBox::from_id_salt("account_picker")
-            .selected_text(selected)
-            .show_ui(ui, |ui| {
-                for account in state.accounts.of(selection.env) {
-                    let name = &account.name;
-                    if ui.selectable_label(selection.account.as_ref() == Some(name), name).clicked() {
-                        selection.account = Some(name.clone());
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        super::account_combo(ui, "account_picker", "no account", state, selection).labelled_by(label.id);
         ui.separator();
         listener_status_ui(ui, state);
     });

@@ -116,19 +116,8 @@ impl ChatView {
 }
 
 fn account_row_ui(ui: &mut Ui, state: &AppState, selection: &mut Selection, error: Option<&str>) {
-    let current = selection.account.clone().unwrap_or_else(|| "pick an account".into());
     form_row_ui(ui, TicketField::Account.label(), TICKET_LABEL_WIDTH, error, |ui| {
-        egui::ComboBox::from_id_salt("chat_account")
-            .selected_text(current)
-            .show_ui(ui, |ui| {
-                for account in state.accounts.of(selection.env) {
-                    let name = &account.name;
-                    if ui.selectable_label(selection.account.as_ref() == Some(name), name).clicked() {
-                        selection.account = Some(name.clone());
-                    }
-                }
-            })
-            .response
+        crate::ui::account_combo(ui, "chat_account", "pick an account", state, selection)
     });
 }
 
