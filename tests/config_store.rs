@@ -51,7 +51,8 @@ fn writes_are_atomic_and_leave_no_temp_files() {
     let mut names: Vec<String> =
         fs::read_dir(&paths.config_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
     names.sort();
-    assert_eq!(names, vec!["accounts.json", "secrets"]);
+    // The two lock files stay (empty): deleting one while another process waits on it would split the lock.
+    assert_eq!(names, vec!["accounts.json", "accounts.lock", "secrets", "secrets.lock"]);
 }
 
 #[test]

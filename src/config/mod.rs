@@ -5,6 +5,7 @@ pub mod account;
 pub mod atomic;
 pub mod defaults;
 pub mod environment;
+pub mod lock;
 pub mod paths;
 pub mod regions;
 pub mod secret;

@@ -16,12 +16,17 @@ use super::account::{Account, AccountDraft, Field, FieldError};
 use super::atomic;
 use super::defaults;
 use super::environment::{Environment, Tier};
+use super::lock::FileLock;
 use super::paths::Paths;
 use super::regions::Host;
 use super::secrets::{SecretBackend, SecretKey, SecretKind, Secrets};
 
 /// The accounts file format version this build reads and writes.
 pub const FILE_VERSION: u32 = 1;
+
+/// The lock file beside the accounts file, held around every read-check-write
+/// of the accounts (and, inside it, of their secrets). See [`super::lock`].
+pub const ACCOUNTS_LOCK_FILE: &str = "accounts.lock";
 
 /// Why an accounts operation failed. Messages name the field or file and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +116,17 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
+/// The exclusive lock for changing the accounts file at `accounts`.
+fn lock(accounts: &Path) -> Result<FileLock, StoreError> {
+    let path = accounts.with_file_name(ACCOUNTS_LOCK_FILE);
+    FileLock::acquire(&path).map_err(|e| {
+        StoreError::Io(format!(
+            "Could not lock {} ({e}): check that the config folder is writable by you",
+            path.display()
+        ))
+    })
+}
+
 fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> StoreError {
     StoreError::Io(format!("Could not {what} {}: {e}", path.display()))
 }
@@ -126,6 +142,11 @@ impl AccountStore {
     /// Like [`AccountStore::open`] with a given secret store (tests, or a store opened once and reused).
     pub fn open_with_secrets(paths: &Paths, secrets: Secrets) -> Result<AccountStore, StoreError> {
         let path = paths.accounts_file();
+        if let Some(file) = read_file(&path)? {
+            return Ok(AccountStore { path, secrets, file });
+        }
+        // First run: another process may be creating the file right now.
+        let _lock = lock(&path)?;
         match read_file(&path)? {
             Some(file) => Ok(AccountStore { path, secrets, file }),
             None => {
@@ -179,6 +200,7 @@ impl AccountStore {
     }
 
     pub fn set_tier(&mut self, tier: Tier) -> Result<(), StoreError> {
+        let _lock = lock(&self.path)?;
         self.reload()?;
         self.file.tier = tier;
         self.write()
@@ -221,6 +243,9 @@ impl AccountStore {
             return Err(StoreError::ReadOnly(env.read_only_message()));
         }
         let account = draft.parse().map_err(StoreError::Invalid)?;
+        // Checks (name taken, limit) and writes see one version of the file:
+        // no other writer runs until this one has written accounts and secrets.
+        let _lock = lock(&self.path)?;
         self.reload()?;
         let list = self.file.accounts.list(env);
         let index = match original_name {
@@ -269,6 +294,7 @@ impl AccountStore {
         if env.is_read_only() {
             return Err(StoreError::ReadOnly(env.read_only_message()));
         }
+        let _lock = lock(&self.path)?;
         self.reload()?;
         let list = self.file.accounts.list_mut(env);
         let index = list.iter().position(|s| same_name(&s.name, name)).ok_or_else(|| not_found(env, name))?;
