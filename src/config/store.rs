@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::account::{Account, AccountDraft, Field, FieldError};
+use super::account::{Account, AccountDraft, Field, FieldError, same_name};
 use super::atomic;
 use super::defaults;
 use super::environment::{Environment, Tier};
@@ -110,10 +110,6 @@ pub struct AccountStore {
     path: PathBuf,
     secrets: Secrets,
     file: AccountsFile,
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// The exclusive lock for changing the accounts file at `accounts`.
