@@ -75,21 +75,31 @@ fn a_corrupt_file_is_reported_backed_up_and_never_overwritten() {
     // The original is still in place, untouched.
     assert_eq!(fs::read(paths.accounts_file()).unwrap(), original);
 
-    // A second open makes a second backup rather than overwriting the first.
-    let again = open(&paths).unwrap_err();
-    assert!(matches!(again, StoreError::Corrupt { .. }));
-    let all = backups(&paths);
-    assert_eq!(all.len(), 2, "{all:?}");
-    for b in &all {
-        assert_eq!(fs::read(b).unwrap(), original);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(backup).unwrap().permissions().mode() & 0o777, 0o600, "a private backup");
     }
 
-    // "Start fresh": the corrupt file moves aside and the first-run workspace returns.
+    // Every later open reports it again but keeps the one backup of that content.
+    for _ in 0..5 {
+        let again = open(&paths).unwrap_err();
+        assert!(again.to_string().contains(&backup.display().to_string()), "{again}");
+    }
+    assert_eq!(backups(&paths), vec![backup.clone()]);
+
+    // Another broken content gets its own backup; the first is untouched.
+    let other: &[u8] = b"{\"version\":1,";
+    fs::write(paths.accounts_file(), other).unwrap();
+    assert!(matches!(open(&paths).unwrap_err(), StoreError::Corrupt { .. }));
+    let all = backups(&paths);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(fs::read(backup).unwrap(), original);
+
+    // "Start fresh": the corrupt file moves aside (to its existing backup) and the first-run workspace returns.
     let store = AccountStore::reset_corrupt(&paths).unwrap();
     assert_eq!(store.accounts(Environment::Development).unwrap()[0].name, "Emulator");
-    let all = backups(&paths);
-    assert_eq!(all.len(), 3);
-    assert!(all.iter().all(|b| fs::read(b).unwrap() == original));
+    assert_eq!(backups(&paths), all);
     assert!(open(&paths).is_ok());
 }
 

@@ -157,14 +157,18 @@ impl AccountStore {
         }
     }
 
-    /// Moves a corrupt (or any existing) accounts file aside to
-    /// `accounts.json.corrupt-<UTC time>` and opens a fresh first-run workspace.
+    /// Moves a corrupt (or any existing) accounts file aside to its backup
+    /// `accounts.json.corrupt-<content hash>` (kept once per distinct content)
+    /// and opens a fresh first-run workspace.
     pub fn reset_corrupt(paths: &Paths) -> Result<AccountStore, StoreError> {
         let path = paths.accounts_file();
-        if path.exists() {
-            let aside = atomic::corrupt_backup_path(&path);
-            fs::rename(&path, &aside).map_err(|e| io_err("move aside", &path, e))?;
-            tracing::warn!("moved {} aside to {}", path.display(), aside.display());
+        {
+            let _lock = lock(&path)?;
+            if path.exists() {
+                let aside = atomic::copy_to_backup(&path).map_err(|e| io_err("back up", &path, e))?;
+                fs::remove_file(&path).map_err(|e| io_err("move aside", &path, e))?;
+                tracing::warn!("moved {} aside to {}", path.display(), aside.display());
+            }
         }
         Self::open(paths)
     }
@@ -365,7 +369,8 @@ fn stored(account: &Account) -> StoredAccount {
 }
 
 /// Reads the accounts file: `None` when it does not exist. A file that does not
-/// parse is first copied to a backup (never overwriting one), then reported.
+/// parse is first copied to its backup (one per distinct content, never
+/// overwriting another file), then reported.
 fn read_file(path: &Path) -> Result<Option<AccountsFile>, StoreError> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
