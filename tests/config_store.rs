@@ -7,7 +7,7 @@
 use std::fs;
 
 use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
-use genesys_desk::config::{AccountDraft, AccountStore, Environment, Paths, StoreError};
+use genesys_desk::config::{AccountDraft, AccountStore, Environment, Field, Paths, StoreError};
 
 fn open(paths: &Paths) -> Result<AccountStore, StoreError> {
     AccountStore::open_with_secrets(paths, Secrets::open_with(paths, SecretStoreChoice::File).unwrap())
@@ -129,4 +129,25 @@ fn unknown_fields_are_tolerated() {
     // No secret stored for a hand-written account: it comes back empty, not as an error.
     assert!(s.client_secret.is_empty());
     assert!(store.accounts(Environment::Development).unwrap().is_empty());
+}
+
+#[test]
+fn a_bad_entry_is_returned_beside_the_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    let mut store = open(&paths).unwrap();
+    store.save(Environment::Development, None, &draft("Good")).unwrap();
+    let text = fs::read_to_string(paths.accounts_file()).unwrap();
+    fs::write(paths.accounts_file(), text.replace("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "0a1b2c3d")).unwrap();
+    let store = open(&paths).unwrap();
+
+    let loaded = store.load_accounts(Environment::Development).unwrap();
+    assert_eq!(loaded.accounts.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Emulator"]);
+    assert_eq!(loaded.broken.len(), 1);
+    let broken = &loaded.broken[0];
+    assert_eq!((broken.name.as_str(), broken.field), ("Good", Field::IntegrationId));
+    assert!(broken.message.contains("invalid integration_id") && broken.message.contains("remove"), "{broken}");
+    // The plain list (the listener's) keeps the good ones; the bad one by name is still an error.
+    assert_eq!(store.accounts(Environment::Development).unwrap().len(), 1);
+    assert!(store.account(Environment::Development, "good").unwrap_err().to_string().contains("integration_id"));
 }

@@ -17,4 +17,4 @@ pub use environment::{Environment, Tier};
 pub use paths::Paths;
 pub use regions::{Host, REGIONS, Region};
 pub use secret::SecretString;
-pub use store::{AccountStore, StoreError};
+pub use store::{AccountStore, BrokenAccount, LoadedAccounts, StoreError};

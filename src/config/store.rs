@@ -53,6 +53,25 @@ pub enum StoreError {
     Corrupt { file: PathBuf, backup: PathBuf, message: String },
 }
 
+/// An entry of the accounts file that cannot be used (hand-edited with a bad
+/// value). The other accounts still load; `message` names the file, the
+/// account, the field and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct BrokenAccount {
+    pub env: Environment,
+    pub name: String,
+    pub field: Field,
+    pub message: String,
+}
+
+/// The accounts of one environment that loaded, and the entries that did not.
+#[derive(Debug, Default)]
+pub struct LoadedAccounts {
+    pub accounts: Vec<Account>,
+    pub broken: Vec<BrokenAccount>,
+}
+
 /// One account as stored in the file: no secrets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct StoredAccount {
@@ -110,6 +129,8 @@ pub struct AccountStore {
     path: PathBuf,
     secrets: Secrets,
     file: AccountsFile,
+    /// Broken entries already logged by [`AccountStore::accounts`], so each is reported once.
+    reported: parking_lot::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// The exclusive lock for changing the accounts file at `accounts`.
@@ -139,17 +160,18 @@ impl AccountStore {
     pub fn open_with_secrets(paths: &Paths, secrets: Secrets) -> Result<AccountStore, StoreError> {
         let path = paths.accounts_file();
         if let Some(file) = read_file(&path)? {
-            return Ok(AccountStore { path, secrets, file });
+            return Ok(AccountStore { path, secrets, file, reported: Default::default() });
         }
         // First run: another process may be creating the file right now.
         let _lock = lock(&path)?;
         match read_file(&path)? {
-            Some(file) => Ok(AccountStore { path, secrets, file }),
+            Some(file) => Ok(AccountStore { path, secrets, file, reported: Default::default() }),
             None => {
                 let mut store = AccountStore {
                     path,
                     secrets,
                     file: AccountsFile { version: FILE_VERSION, tier: Tier::Two, accounts: StoredAccounts::default() },
+                    reported: Default::default(),
                 };
                 store.first_run()?;
                 Ok(store)
@@ -213,8 +235,31 @@ impl AccountStore {
 
     /// Accounts visible in `env` (Live shows Development's, Production Staging's), secrets loaded.
     /// A secret the store no longer has (keyutils after a reboot) comes back empty.
+    /// Entries with an invalid value are left out and logged once as a warning
+    /// (naming account, field and fix); [`AccountStore::load_accounts`] returns them.
     pub fn accounts(&self, env: Environment) -> Result<Vec<Account>, StoreError> {
-        self.file.accounts.list(env).iter().map(|s| self.load(env, s)).collect()
+        let loaded = self.load_accounts(env)?;
+        let mut reported = self.reported.lock();
+        for broken in loaded.broken {
+            if reported.insert(broken.message.clone()) {
+                tracing::warn!("{broken}");
+            }
+        }
+        Ok(loaded.accounts)
+    }
+
+    /// Accounts visible in `env` that load, plus one [`BrokenAccount`] per entry
+    /// that does not: one bad entry never hides the others. Only a failing
+    /// secret store is an error.
+    pub fn load_accounts(&self, env: Environment) -> Result<LoadedAccounts, StoreError> {
+        let mut loaded = LoadedAccounts::default();
+        for s in self.file.accounts.list(env) {
+            match self.check(env, s) {
+                Ok(ids) => loaded.accounts.push(self.with_secrets(env, s, ids)?),
+                Err(broken) => loaded.broken.push(broken),
+            }
+        }
+        Ok(loaded)
     }
 
     /// Account names visible in `env`, without touching the secret store.
@@ -304,17 +349,40 @@ impl AccountStore {
     }
 
     fn load(&self, env: Environment, s: &StoredAccount) -> Result<Account, StoreError> {
-        let bad = |field: &str, e: String| {
-            StoreError::Io(format!(
-                "{}: account \"{}\" has an invalid {field} ({e}): fix it in the file or remove the account",
+        let ids = self.check(env, s).map_err(|b| StoreError::Io(b.message))?;
+        self.with_secrets(env, s, ids)
+    }
+
+    /// The entry's host and ids, or which field is invalid and how to fix it.
+    fn check(&self, env: Environment, s: &StoredAccount) -> Result<(Host, Uuid, Uuid), BrokenAccount> {
+        let bad = |field: Field, key: &str, e: String| BrokenAccount {
+            env: env.source(),
+            name: s.name.clone(),
+            field,
+            message: format!(
+                "{}: account \"{}\" in {} has an invalid {key} ({e}): fix it in the file or remove the account \
+                 (`genesys-desk accounts remove \"{}\" --env {}`)",
                 self.path.display(),
-                s.name
-            ))
+                s.name,
+                env.source(),
+                s.name,
+                env.source().label().to_lowercase()
+            ),
         };
-        let host = Host::parse(&s.host).map_err(|e| bad("host", e))?;
-        let client_id = Uuid::try_parse(s.client_id.trim()).map_err(|e| bad("client_id", e.to_string()))?;
-        let integration_id =
-            Uuid::try_parse(s.integration_id.trim()).map_err(|e| bad("integration_id", e.to_string()))?;
+        let host = Host::parse(&s.host).map_err(|e| bad(Field::Host, "host", e))?;
+        let client_id =
+            Uuid::try_parse(s.client_id.trim()).map_err(|e| bad(Field::ClientId, "client_id", e.to_string()))?;
+        let integration_id = Uuid::try_parse(s.integration_id.trim())
+            .map_err(|e| bad(Field::IntegrationId, "integration_id", e.to_string()))?;
+        Ok((host, client_id, integration_id))
+    }
+
+    fn with_secrets(
+        &self,
+        env: Environment,
+        s: &StoredAccount,
+        (host, client_id, integration_id): (Host, Uuid, Uuid),
+    ) -> Result<Account, StoreError> {
         let secret = |kind| self.secrets.get(&SecretKey::new(env, &s.name, kind)).map_err(|e| StoreError::Io(e.0));
         Ok(Account {
             name: s.name.clone(),
