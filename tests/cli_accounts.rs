@@ -264,3 +264,33 @@ fn three_tier_workspace_and_paths() {
     }
     assert!(stdout.lines().take(6).all(|l| l.contains(&home_text)), "{stdout}");
 }
+
+#[test]
+fn one_bad_entry_is_named_once_and_the_others_are_listed() {
+    let home = home_with_two_accounts();
+    let file = home.dir.path().join("config").join("accounts.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    let dev = doc["accounts"]["development"].as_array_mut().unwrap();
+    let second = dev.iter_mut().find(|a| a["name"] == "Second").unwrap();
+    second["client_id"] = "not-a-client-id".into();
+    fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+
+    let out = home.run(&["accounts", "list", "--env", "development", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = listed["accounts"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Emulator", "Acme Dev"]);
+    assert_eq!(listed["accounts"][1]["webhook_secret_set"], true);
+    assert_eq!(listed["broken"][0]["name"], "Second");
+    assert_eq!(listed["broken"][0]["field"], "client_id");
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("\"Second\"").count(), 2, "named once (message + remove hint): {err}");
+    assert_eq!(err.lines().filter(|l| l.contains("Second")).count(), 1, "{err}");
+    assert!(err.contains("invalid client_id") && err.contains("accounts.json"), "{err}");
+    assert!(err.contains("accounts remove \"Second\" --env development"), "{err}");
+
+    // The table too.
+    let out = home.run(&["accounts", "list"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Acme Dev") && !text(&out.stdout).contains("Second"));
+}

@@ -7,7 +7,7 @@
 use std::fs;
 
 use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
-use genesys_desk::config::{AccountDraft, AccountStore, Environment, Paths, StoreError};
+use genesys_desk::config::{AccountDraft, AccountStore, Environment, Field, Paths, StoreError};
 
 fn open(paths: &Paths) -> Result<AccountStore, StoreError> {
     AccountStore::open_with_secrets(paths, Secrets::open_with(paths, SecretStoreChoice::File).unwrap())
@@ -51,7 +51,8 @@ fn writes_are_atomic_and_leave_no_temp_files() {
     let mut names: Vec<String> =
         fs::read_dir(&paths.config_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
     names.sort();
-    assert_eq!(names, vec!["accounts.json", "secrets"]);
+    // The two lock files stay (empty): deleting one while another process waits on it would split the lock.
+    assert_eq!(names, vec!["accounts.json", "accounts.lock", "secrets", "secrets.lock"]);
 }
 
 #[test]
@@ -74,21 +75,31 @@ fn a_corrupt_file_is_reported_backed_up_and_never_overwritten() {
     // The original is still in place, untouched.
     assert_eq!(fs::read(paths.accounts_file()).unwrap(), original);
 
-    // A second open makes a second backup rather than overwriting the first.
-    let again = open(&paths).unwrap_err();
-    assert!(matches!(again, StoreError::Corrupt { .. }));
-    let all = backups(&paths);
-    assert_eq!(all.len(), 2, "{all:?}");
-    for b in &all {
-        assert_eq!(fs::read(b).unwrap(), original);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(backup).unwrap().permissions().mode() & 0o777, 0o600, "a private backup");
     }
 
-    // "Start fresh": the corrupt file moves aside and the first-run workspace returns.
+    // Every later open reports it again but keeps the one backup of that content.
+    for _ in 0..5 {
+        let again = open(&paths).unwrap_err();
+        assert!(again.to_string().contains(&backup.display().to_string()), "{again}");
+    }
+    assert_eq!(backups(&paths), vec![backup.clone()]);
+
+    // Another broken content gets its own backup; the first is untouched.
+    let other: &[u8] = b"{\"version\":1,";
+    fs::write(paths.accounts_file(), other).unwrap();
+    assert!(matches!(open(&paths).unwrap_err(), StoreError::Corrupt { .. }));
+    let all = backups(&paths);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(fs::read(backup).unwrap(), original);
+
+    // "Start fresh": the corrupt file moves aside (to its existing backup) and the first-run workspace returns.
     let store = AccountStore::reset_corrupt(&paths).unwrap();
     assert_eq!(store.accounts(Environment::Development).unwrap()[0].name, "Emulator");
-    let all = backups(&paths);
-    assert_eq!(all.len(), 3);
-    assert!(all.iter().all(|b| fs::read(b).unwrap() == original));
+    assert_eq!(backups(&paths), all);
     assert!(open(&paths).is_ok());
 }
 
@@ -118,4 +129,25 @@ fn unknown_fields_are_tolerated() {
     // No secret stored for a hand-written account: it comes back empty, not as an error.
     assert!(s.client_secret.is_empty());
     assert!(store.accounts(Environment::Development).unwrap().is_empty());
+}
+
+#[test]
+fn a_bad_entry_is_returned_beside_the_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    let mut store = open(&paths).unwrap();
+    store.save(Environment::Development, None, &draft("Good")).unwrap();
+    let text = fs::read_to_string(paths.accounts_file()).unwrap();
+    fs::write(paths.accounts_file(), text.replace("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "0a1b2c3d")).unwrap();
+    let store = open(&paths).unwrap();
+
+    let loaded = store.load_accounts(Environment::Development).unwrap();
+    assert_eq!(loaded.accounts.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Emulator"]);
+    assert_eq!(loaded.broken.len(), 1);
+    let broken = &loaded.broken[0];
+    assert_eq!((broken.name.as_str(), broken.field), ("Good", Field::IntegrationId));
+    assert!(broken.message.contains("invalid integration_id") && broken.message.contains("remove"), "{broken}");
+    // The plain list (the listener's) keeps the good ones; the bad one by name is still an error.
+    assert_eq!(store.accounts(Environment::Development).unwrap().len(), 1);
+    assert!(store.account(Environment::Development, "good").unwrap_err().to_string().contains("integration_id"));
 }

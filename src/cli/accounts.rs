@@ -195,7 +195,12 @@ fn warn(store: &AccountStore) {
 
 fn list(store: &AccountStore, env: Option<&str>, as_json: bool) -> CliResult {
     let env = environment(store, env)?;
-    let accounts = store.accounts(env).map_err(store_error)?;
+    let loaded = store.load_accounts(env).map_err(store_error)?;
+    // A broken entry is named once on stderr; the others are listed as usual.
+    for broken in &loaded.broken {
+        eprintln!("warning: {broken}");
+    }
+    let accounts = loaded.accounts;
     let backend = store.secret_backend();
     if as_json {
         let doc = json!({
@@ -205,6 +210,11 @@ fn list(store: &AccountStore, env: Option<&str>, as_json: bool) -> CliResult {
             "secret_store": backend.as_str(),
             "warning": backend.warning(),
             "accounts": accounts.iter().map(account_json).collect::<Vec<_>>(),
+            "broken": loaded.broken.iter().map(|b| json!({
+                "name": b.name,
+                "field": b.field,
+                "message": b.message,
+            })).collect::<Vec<_>>(),
         });
         let text = serde_json::to_string_pretty(&doc)
             .map_err(|e| CliError::Failed(format!("Could not encode the account list: {e}")))?;

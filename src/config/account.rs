@@ -105,6 +105,19 @@ impl Account {
     }
 }
 
+/// Whether two account names are the same account: surrounding spaces ignored,
+/// letters compared by Unicode lowercase ("Émile" = "émile", "ACME" = "acme").
+/// The one rule for names everywhere: the store's lookups and duplicate check,
+/// the secret keys and the listener's `/hooks/<name>`.
+///
+/// No Unicode normalisation is needed: [`validate_name`] refuses combining
+/// marks (they are neither letters nor digits), so a stored name is always in
+/// precomposed form; a decomposed spelling in a URL simply does not match.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    a == b || a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+}
+
 /// `/hooks/<name>` with the name percent-encoded for a URL path.
 pub fn webhook_path(name: &str) -> String {
     let mut out = String::from("/hooks/");
@@ -308,6 +321,15 @@ mod tests {
         let mut d = good();
         d.public_webhook_base = "https://abc.trycloudflare.com/".into();
         assert_eq!(d.parse().unwrap().public_webhook_url().unwrap(), "https://abc.trycloudflare.com/hooks/Acme%20Dev");
+    }
+
+    #[test]
+    fn names_compare_by_unicode_lowercase() {
+        assert!(same_name("Émile", "émile"));
+        assert!(same_name(" Acme Dev ", "ACME dev"));
+        assert!(same_name("ΣΟΦΙΑ", "σοφια"));
+        assert!(!same_name("Émile", "Emile"));
+        assert!(!same_name("Acme", "Acme2"));
     }
 
     #[test]

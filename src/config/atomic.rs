@@ -6,6 +6,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 /// Creates `dir` (and parents) and makes it private (0700) on Unix: it holds
 /// the secrets fallback file, so other users must not list or enter it.
 pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
@@ -42,38 +44,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     Ok(())
 }
 
-/// A new, unused path `<path>.corrupt-<UTC yyyymmddThhmmss>` (with `-N` added if
-/// that name is taken), so a backup never overwrites an earlier one.
-pub fn corrupt_backup_path(path: &Path) -> PathBuf {
-    let stamp = time::OffsetDateTime::now_utc()
-        .format(time::macros::format_description!("[year][month][day]T[hour][minute][second]"))
-        .unwrap_or_else(|_| "unknown-time".into());
-    let base = format!("{}.corrupt-{stamp}", path.display());
-    let mut candidate = PathBuf::from(&base);
-    let mut n = 1;
-    while candidate.exists() {
-        candidate = PathBuf::from(format!("{base}-{n}"));
-        n += 1;
-    }
-    candidate
+/// The backup path of `bytes` read from `path`: `<path>.corrupt-<first 16 hex
+/// digits of their SHA-256>`. Named by content, so the same broken file read
+/// again (every run until it is fixed) maps to the same backup.
+pub fn corrupt_backup_path(path: &Path, bytes: &[u8]) -> PathBuf {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    PathBuf::from(format!("{}.corrupt-{hash}", path.display()))
 }
 
-/// Copies `path` to a fresh backup path without ever replacing an existing file.
+/// Copies `path` to its content-named backup (mode 0600: it may hold what the
+/// user typed), once per distinct content, never replacing a different file.
 pub fn copy_to_backup(path: &Path) -> io::Result<PathBuf> {
     let bytes = fs::read(path)?;
-    loop {
-        let backup = corrupt_backup_path(path);
-        match fs::OpenOptions::new().write(true).create_new(true).open(&backup) {
+    let base = corrupt_backup_path(path, &bytes);
+    let mut candidate = base.clone();
+    for n in 1.. {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&candidate) {
             Ok(mut f) => {
                 f.write_all(&bytes)?;
                 f.sync_all()?;
-                return Ok(backup);
+                return Ok(candidate);
             }
-            // Another process took the name between the check and the open.
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            // Already backed up (by an earlier run or another process right now),
+            // unless a different file took the name: then try the next one.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if fs::read(&candidate).is_ok_and(|existing| existing == bytes) {
+                    return Ok(candidate);
+                }
+                candidate = PathBuf::from(format!("{}-{n}", base.display()));
+            }
             Err(e) => return Err(e),
         }
     }
+    Err(io::Error::other("no free backup name"))
 }
 
 #[cfg(test)]

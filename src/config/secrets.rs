@@ -21,12 +21,16 @@ use sha2::{Digest, Sha256};
 
 use super::atomic;
 use super::environment::Environment;
+use super::lock::FileLock;
 use super::paths::Paths;
 use super::secret::SecretString;
 
 /// Environment variable that forces a secret store: `auto` (default),
 /// `secret-service`, `keyutils` or `file`.
 pub const SECRET_STORE_ENV: &str = "GENESYS_DESK_SECRET_STORE";
+
+/// The lock file beside the secrets file (see [`super::lock`]).
+pub const SECRETS_LOCK_FILE: &str = "secrets.lock";
 
 /// The keyring service name of every entry.
 pub const KEYRING_SERVICE: &str = "genesys-desk";
@@ -254,6 +258,7 @@ impl Secrets {
                 self.remove_from_file(key)
             }
             Inner::File => {
+                let _lock = self.lock()?;
                 let mut file = self.read_file()?;
                 file.secrets.insert(key.local(), value.expose().to_string());
                 self.write_file(&file)
@@ -298,11 +303,24 @@ impl Secrets {
         if !self.file.exists() {
             return Ok(());
         }
+        let _lock = self.lock()?;
         let mut file = self.read_file()?;
         if file.secrets.remove(&key.local()).is_some() {
             self.write_file(&file)?;
         }
         Ok(())
+    }
+
+    /// Held around every read-modify-write of the secrets file, so two processes
+    /// saving different accounts' secrets never drop each other's.
+    fn lock(&self) -> Result<FileLock, SecretError> {
+        let path = self.file.with_file_name(SECRETS_LOCK_FILE);
+        FileLock::acquire(&path).map_err(|e| {
+            SecretError(format!(
+                "Could not lock {} ({e}): check that the config folder is writable by you",
+                path.display()
+            ))
+        })
     }
 
     fn read_file(&self) -> Result<SecretsFile, SecretError> {

@@ -12,16 +12,21 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::account::{Account, AccountDraft, Field, FieldError};
+use super::account::{Account, AccountDraft, Field, FieldError, same_name};
 use super::atomic;
 use super::defaults;
 use super::environment::{Environment, Tier};
+use super::lock::FileLock;
 use super::paths::Paths;
 use super::regions::Host;
 use super::secrets::{SecretBackend, SecretKey, SecretKind, Secrets};
 
 /// The accounts file format version this build reads and writes.
 pub const FILE_VERSION: u32 = 1;
+
+/// The lock file beside the accounts file, held around every read-check-write
+/// of the accounts (and, inside it, of their secrets). See [`super::lock`].
+pub const ACCOUNTS_LOCK_FILE: &str = "accounts.lock";
 
 /// Why an accounts operation failed. Messages name the field or file and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +51,25 @@ pub enum StoreError {
         backup.display()
     )]
     Corrupt { file: PathBuf, backup: PathBuf, message: String },
+}
+
+/// An entry of the accounts file that cannot be used (hand-edited with a bad
+/// value). The other accounts still load; `message` names the file, the
+/// account, the field and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct BrokenAccount {
+    pub env: Environment,
+    pub name: String,
+    pub field: Field,
+    pub message: String,
+}
+
+/// The accounts of one environment that loaded, and the entries that did not.
+#[derive(Debug, Default)]
+pub struct LoadedAccounts {
+    pub accounts: Vec<Account>,
+    pub broken: Vec<BrokenAccount>,
 }
 
 /// One account as stored in the file: no secrets.
@@ -105,10 +129,19 @@ pub struct AccountStore {
     path: PathBuf,
     secrets: Secrets,
     file: AccountsFile,
+    /// Broken entries already logged by [`AccountStore::accounts`], so each is reported once.
+    reported: parking_lot::Mutex<std::collections::BTreeSet<String>>,
 }
 
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+/// The exclusive lock for changing the accounts file at `accounts`.
+fn lock(accounts: &Path) -> Result<FileLock, StoreError> {
+    let path = accounts.with_file_name(ACCOUNTS_LOCK_FILE);
+    FileLock::acquire(&path).map_err(|e| {
+        StoreError::Io(format!(
+            "Could not lock {} ({e}): check that the config folder is writable by you",
+            path.display()
+        ))
+    })
 }
 
 fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> StoreError {
@@ -126,13 +159,19 @@ impl AccountStore {
     /// Like [`AccountStore::open`] with a given secret store (tests, or a store opened once and reused).
     pub fn open_with_secrets(paths: &Paths, secrets: Secrets) -> Result<AccountStore, StoreError> {
         let path = paths.accounts_file();
+        if let Some(file) = read_file(&path)? {
+            return Ok(AccountStore { path, secrets, file, reported: Default::default() });
+        }
+        // First run: another process may be creating the file right now.
+        let _lock = lock(&path)?;
         match read_file(&path)? {
-            Some(file) => Ok(AccountStore { path, secrets, file }),
+            Some(file) => Ok(AccountStore { path, secrets, file, reported: Default::default() }),
             None => {
                 let mut store = AccountStore {
                     path,
                     secrets,
                     file: AccountsFile { version: FILE_VERSION, tier: Tier::Two, accounts: StoredAccounts::default() },
+                    reported: Default::default(),
                 };
                 store.first_run()?;
                 Ok(store)
@@ -140,14 +179,18 @@ impl AccountStore {
         }
     }
 
-    /// Moves a corrupt (or any existing) accounts file aside to
-    /// `accounts.json.corrupt-<UTC time>` and opens a fresh first-run workspace.
+    /// Moves a corrupt (or any existing) accounts file aside to its backup
+    /// `accounts.json.corrupt-<content hash>` (kept once per distinct content)
+    /// and opens a fresh first-run workspace.
     pub fn reset_corrupt(paths: &Paths) -> Result<AccountStore, StoreError> {
         let path = paths.accounts_file();
-        if path.exists() {
-            let aside = atomic::corrupt_backup_path(&path);
-            fs::rename(&path, &aside).map_err(|e| io_err("move aside", &path, e))?;
-            tracing::warn!("moved {} aside to {}", path.display(), aside.display());
+        {
+            let _lock = lock(&path)?;
+            if path.exists() {
+                let aside = atomic::copy_to_backup(&path).map_err(|e| io_err("back up", &path, e))?;
+                fs::remove_file(&path).map_err(|e| io_err("move aside", &path, e))?;
+                tracing::warn!("moved {} aside to {}", path.display(), aside.display());
+            }
         }
         Self::open(paths)
     }
@@ -179,6 +222,7 @@ impl AccountStore {
     }
 
     pub fn set_tier(&mut self, tier: Tier) -> Result<(), StoreError> {
+        let _lock = lock(&self.path)?;
         self.reload()?;
         self.file.tier = tier;
         self.write()
@@ -191,8 +235,31 @@ impl AccountStore {
 
     /// Accounts visible in `env` (Live shows Development's, Production Staging's), secrets loaded.
     /// A secret the store no longer has (keyutils after a reboot) comes back empty.
+    /// Entries with an invalid value are left out and logged once as a warning
+    /// (naming account, field and fix); [`AccountStore::load_accounts`] returns them.
     pub fn accounts(&self, env: Environment) -> Result<Vec<Account>, StoreError> {
-        self.file.accounts.list(env).iter().map(|s| self.load(env, s)).collect()
+        let loaded = self.load_accounts(env)?;
+        let mut reported = self.reported.lock();
+        for broken in loaded.broken {
+            if reported.insert(broken.message.clone()) {
+                tracing::warn!("{broken}");
+            }
+        }
+        Ok(loaded.accounts)
+    }
+
+    /// Accounts visible in `env` that load, plus one [`BrokenAccount`] per entry
+    /// that does not: one bad entry never hides the others. Only a failing
+    /// secret store is an error.
+    pub fn load_accounts(&self, env: Environment) -> Result<LoadedAccounts, StoreError> {
+        let mut loaded = LoadedAccounts::default();
+        for s in self.file.accounts.list(env) {
+            match self.check(env, s) {
+                Ok(ids) => loaded.accounts.push(self.with_secrets(env, s, ids)?),
+                Err(broken) => loaded.broken.push(broken),
+            }
+        }
+        Ok(loaded)
     }
 
     /// Account names visible in `env`, without touching the secret store.
@@ -221,6 +288,9 @@ impl AccountStore {
             return Err(StoreError::ReadOnly(env.read_only_message()));
         }
         let account = draft.parse().map_err(StoreError::Invalid)?;
+        // Checks (name taken, limit) and writes see one version of the file:
+        // no other writer runs until this one has written accounts and secrets.
+        let _lock = lock(&self.path)?;
         self.reload()?;
         let list = self.file.accounts.list(env);
         let index = match original_name {
@@ -269,6 +339,7 @@ impl AccountStore {
         if env.is_read_only() {
             return Err(StoreError::ReadOnly(env.read_only_message()));
         }
+        let _lock = lock(&self.path)?;
         self.reload()?;
         let list = self.file.accounts.list_mut(env);
         let index = list.iter().position(|s| same_name(&s.name, name)).ok_or_else(|| not_found(env, name))?;
@@ -278,17 +349,40 @@ impl AccountStore {
     }
 
     fn load(&self, env: Environment, s: &StoredAccount) -> Result<Account, StoreError> {
-        let bad = |field: &str, e: String| {
-            StoreError::Io(format!(
-                "{}: account \"{}\" has an invalid {field} ({e}): fix it in the file or remove the account",
+        let ids = self.check(env, s).map_err(|b| StoreError::Io(b.message))?;
+        self.with_secrets(env, s, ids)
+    }
+
+    /// The entry's host and ids, or which field is invalid and how to fix it.
+    fn check(&self, env: Environment, s: &StoredAccount) -> Result<(Host, Uuid, Uuid), BrokenAccount> {
+        let bad = |field: Field, key: &str, e: String| BrokenAccount {
+            env: env.source(),
+            name: s.name.clone(),
+            field,
+            message: format!(
+                "{}: account \"{}\" in {} has an invalid {key} ({e}): fix it in the file or remove the account \
+                 (`genesys-desk accounts remove \"{}\" --env {}`)",
                 self.path.display(),
-                s.name
-            ))
+                s.name,
+                env.source(),
+                s.name,
+                env.source().label().to_lowercase()
+            ),
         };
-        let host = Host::parse(&s.host).map_err(|e| bad("host", e))?;
-        let client_id = Uuid::try_parse(s.client_id.trim()).map_err(|e| bad("client_id", e.to_string()))?;
-        let integration_id =
-            Uuid::try_parse(s.integration_id.trim()).map_err(|e| bad("integration_id", e.to_string()))?;
+        let host = Host::parse(&s.host).map_err(|e| bad(Field::Host, "host", e))?;
+        let client_id =
+            Uuid::try_parse(s.client_id.trim()).map_err(|e| bad(Field::ClientId, "client_id", e.to_string()))?;
+        let integration_id = Uuid::try_parse(s.integration_id.trim())
+            .map_err(|e| bad(Field::IntegrationId, "integration_id", e.to_string()))?;
+        Ok((host, client_id, integration_id))
+    }
+
+    fn with_secrets(
+        &self,
+        env: Environment,
+        s: &StoredAccount,
+        (host, client_id, integration_id): (Host, Uuid, Uuid),
+    ) -> Result<Account, StoreError> {
         let secret = |kind| self.secrets.get(&SecretKey::new(env, &s.name, kind)).map_err(|e| StoreError::Io(e.0));
         Ok(Account {
             name: s.name.clone(),
@@ -343,7 +437,8 @@ fn stored(account: &Account) -> StoredAccount {
 }
 
 /// Reads the accounts file: `None` when it does not exist. A file that does not
-/// parse is first copied to a backup (never overwriting one), then reported.
+/// parse is first copied to its backup (one per distinct content, never
+/// overwriting another file), then reported.
 fn read_file(path: &Path) -> Result<Option<AccountsFile>, StoreError> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,

@@ -108,7 +108,7 @@ pub fn router(state: ListenerState) -> Router {
 fn find_account(accounts: &[WebhookAccount], name: &str) -> Option<WebhookAccount> {
     accounts
         .iter()
-        .find(|a| a.name.eq_ignore_ascii_case(name))
+        .find(|a| crate::config::account::same_name(&a.name, name))
         .or_else(|| accounts.iter().find(|a| a.name == ANY_ACCOUNT))
         .map(|a| WebhookAccount {
             name: if a.name == ANY_ACCOUNT { name.to_string() } else { a.name.clone() },

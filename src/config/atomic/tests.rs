@@ -30,3 +30,26 @@ fn backups_never_overwrite() {
     assert_eq!(fs::read(&b).unwrap(), b"second");
     assert!(a.file_name().unwrap().to_string_lossy().starts_with("accounts.json.corrupt-"));
 }
+
+#[test]
+fn the_same_content_is_backed_up_once_and_privately() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accounts.json");
+    fs::write(&path, b"{broken").unwrap();
+    let first = copy_to_backup(&path).unwrap();
+    for _ in 0..5 {
+        assert_eq!(copy_to_backup(&path).unwrap(), first);
+    }
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "the file and one backup");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // A different file already holding the name is never replaced.
+    fs::write(&first, b"something else").unwrap();
+    let other = copy_to_backup(&path).unwrap();
+    assert_ne!(other, first);
+    assert_eq!(fs::read(&other).unwrap(), b"{broken");
+    assert_eq!(fs::read(&first).unwrap(), b"something else");
+}
