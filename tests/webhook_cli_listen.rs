@@ -178,3 +178,48 @@ fn listen_escapes_control_characters_from_the_request() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// `listen` under a 256 open-files limit: 300 idle sockets fill the connection
+/// cap (below the limit), are closed by the header timeout (10 s), and a real
+/// delivery is then answered instead of the listener failing to accept.
+#[cfg(target_os = "linux")]
+#[test]
+fn listen_survives_more_idle_sockets_than_open_files() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home.path())
+        .args(["listen", "--bind", "127.0.0.1:0", "--secret-env", "GD_CLI_SECRET", "Acme Dev"])
+        .env("GD_CLI_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in stdout.lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let first = line(&rx);
+    let addr = first.strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {first:?}"));
+    let idle: Vec<std::net::TcpStream> = (0..300).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
+
+    let (answered, answer) = mpsc::channel();
+    let base = format!("http://{addr}");
+    std::thread::spawn(move || {
+        // Panics (and so sends nothing) if the child is killed before it answers.
+        let _ = answered.send(post(&base, "/hooks/acme%20dev", TEXT, &sign(SECRET, TEXT)));
+    });
+    let status = answer.recv_timeout(Duration::from_secs(40)).ok();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(idle);
+    assert_eq!(status, Some(200), "the delivery was not answered while idle sockets held the listener");
+}
