@@ -182,3 +182,25 @@ fn stalled_post() -> Vec<u8> {
     );
     [head.as_bytes(), &TEXT[..10]].concat()
 }
+
+#[tokio::test]
+async fn huge_limits_mean_no_limit() {
+    let huge = ListenerLimits {
+        header_read_timeout: Duration::MAX,
+        body_read_timeout: Duration::MAX,
+        idle_timeout: Duration::MAX,
+        max_connections: Some(usize::MAX),
+        shutdown_grace: Duration::MAX,
+    };
+    let (listener, _dir) = start(huge).await;
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let res = client
+        .post(format!("http://{}/hooks/emulator", listener.addr()))
+        .header("X-HUB-SIGNATURE-256", sign("s", TEXT))
+        .body(TEXT.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    listener.shutdown().await;
+}

@@ -75,6 +75,21 @@ impl Default for ListenerLimits {
     }
 }
 
+impl ListenerLimits {
+    /// The same limits with every duration at most a year, so adding one to
+    /// "now" cannot overflow (a huge value means "no limit" in practice).
+    fn bounded(self) -> Self {
+        let year = |d: Duration| d.min(Duration::from_secs(365 * 24 * 3600));
+        Self {
+            header_read_timeout: year(self.header_read_timeout),
+            body_read_timeout: year(self.body_read_timeout),
+            idle_timeout: year(self.idle_timeout),
+            max_connections: self.max_connections,
+            shutdown_grace: year(self.shutdown_grace),
+        }
+    }
+}
+
 /// Starts listeners.
 pub struct Listener;
 
@@ -87,7 +102,7 @@ impl Listener {
         writer: WriterHandle,
         sink: DeliverySink,
     ) -> Result<RunningListener, ListenError> {
-        let limits = config.limits;
+        let limits = config.limits.bounded();
         let state = ListenerState::new(config, writer, sink).await?;
         let tcp = TcpListener::bind(bind).await.map_err(|source| ListenError::Bind { addr: bind, source })?;
         let addr = tcp.local_addr().map_err(|source| ListenError::Bind { addr: bind, source })?;
@@ -185,7 +200,7 @@ pub fn max_connections_for(soft_limit: Option<u64>) -> usize {
 /// Accepts connections while fewer than the cap are open, serves each with the
 /// timeouts, and on `cancel` stops accepting and closes them within the grace.
 async fn serve(tcp: TcpListener, app: Router, limits: ListenerLimits, cancel: CancellationToken) {
-    let cap = limits.max_connections.unwrap_or_else(default_max_connections).max(1);
+    let cap = limits.max_connections.unwrap_or_else(default_max_connections).clamp(1, Semaphore::MAX_PERMITS);
     let permits = Arc::new(Semaphore::new(cap));
     // HTTP/1 only, as axum::serve without its `http2` feature served before.
     let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
