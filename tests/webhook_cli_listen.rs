@@ -1,5 +1,6 @@
 //! `genesys-desk listen` as a child process: first line, `--json` lines with
-//! exactly the README's fields, retries as attempts, SIGTERM stops it cleanly.
+//! exactly the README's fields, retries as attempts, SIGTERM stops it cleanly,
+//! control characters from a request never reach the terminal raw.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly at the first surprise")]
 
 use std::io::{BufRead, BufReader};
@@ -39,27 +40,7 @@ fn line(rx: &mpsc::Receiver<String>) -> String {
 #[test]
 fn listen_prints_json_lines_and_stops_on_sigterm() {
     let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
-        .arg("--home")
-        .arg(home.path())
-        .args(["listen", "--bind", "127.0.0.1:0", "--secret-env", "GD_CLI_SECRET", "--json", "Acme Dev"])
-        .env("GD_CLI_SECRET", SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in stdout.lines().map_while(Result::ok) {
-            if tx.send(l).is_err() {
-                break;
-            }
-        }
-    });
-    let first = line(&rx);
-    let base = first.strip_prefix("listening on http://127.0.0.1:").map(|port| format!("http://127.0.0.1:{port}"));
-    let base = base.unwrap_or_else(|| panic!("first line: {first:?}"));
+    let (mut child, base, rx) = spawn_listen(home.path(), &["--json"]);
 
     assert_eq!(post(&base, "/hooks/acme%20dev", TEXT, &sign(SECRET, TEXT)), 200);
     let v: serde_json::Value = serde_json::from_str(&line(&rx)).unwrap();
@@ -139,4 +120,106 @@ fn listen_usage_errors_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bind"));
+}
+
+/// Starts `genesys-desk listen` for "Acme Dev" (`extra` args added) and returns
+/// the child, its base URL and its stdout lines.
+fn spawn_listen(home: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home)
+        .args(["listen", "--bind", "127.0.0.1:0", "--secret-env", "GD_CLI_SECRET", "Acme Dev"])
+        .args(extra)
+        .env("GD_CLI_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in stdout.lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let first = line(&rx);
+    let base = first.strip_prefix("listening on http://127.0.0.1:").map(|port| format!("http://127.0.0.1:{port}"));
+    let base = base.unwrap_or_else(|| panic!("first line: {first:?}"));
+    (child, base, rx)
+}
+
+const EVIL_PATH: &str = "/hooks/evil%0Aforged%1B%5B31m%C2%9B";
+
+#[test]
+fn listen_escapes_control_characters_from_the_request() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, base, rx) = spawn_listen(home.path(), &[]);
+    assert_eq!(post(&base, EVIL_PATH, TEXT, &sign(SECRET, TEXT)), 404);
+    let printed = line(&rx);
+    assert!(printed.contains("evil") && printed.contains("forged"), "a newline split the line: {printed:?}");
+    assert!(!printed.contains('\u{1b}'), "an ESC reached the terminal: {printed:?}");
+    assert!(!printed.chars().any(char::is_control), "a control character reached the terminal: {printed:?}");
+    // The next line is the next delivery, not a forged one.
+    assert_eq!(post(&base, "/hooks/acme%20dev", TEXT, &sign(SECRET, TEXT)), 200);
+    let next = line(&rx);
+    assert!(next.contains(" 200 valid Acme Dev "), "{next:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // --json keeps the account as it came, escaped by JSON.
+    let (mut child, base, rx) = spawn_listen(home.path(), &["--json"]);
+    assert_eq!(post(&base, EVIL_PATH, TEXT, &sign(SECRET, TEXT)), 404);
+    let printed = line(&rx);
+    let v: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(v["account"], "evil\nforged\u{1b}[31m\u{9b}");
+    assert!(!printed.contains('\u{1b}'), "{printed:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// `listen` under a 256 open-files limit: 300 idle sockets fill the connection
+/// cap (below the limit), are closed by the header timeout (10 s), and a real
+/// delivery is then answered instead of the listener failing to accept.
+#[cfg(target_os = "linux")]
+#[test]
+fn listen_survives_more_idle_sockets_than_open_files() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home.path())
+        .args(["listen", "--bind", "127.0.0.1:0", "--secret-env", "GD_CLI_SECRET", "Acme Dev"])
+        .env("GD_CLI_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in stdout.lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let first = line(&rx);
+    let addr = first.strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {first:?}"));
+    let idle: Vec<std::net::TcpStream> = (0..300).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
+
+    let (answered, answer) = mpsc::channel();
+    let base = format!("http://{addr}");
+    std::thread::spawn(move || {
+        // Panics (and so sends nothing) if the child is killed before it answers.
+        let _ = answered.send(post(&base, "/hooks/acme%20dev", TEXT, &sign(SECRET, TEXT)));
+    });
+    let status = answer.recv_timeout(Duration::from_secs(40)).ok();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(idle);
+    assert_eq!(status, Some(200), "the delivery was not answered while idle sockets held the listener");
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::output::{delivery_json, delivery_line, out, stop_signal};
+use super::output::{delivery_json, delivery_line, out, stop_signal, warn};
 use super::{CliError, CliResult};
 use crate::config::{AccountStore, Environment, Paths, SecretString};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
@@ -141,8 +141,8 @@ pub(super) async fn listener_addr(engine: &mut HeadlessEngine, fix: Option<&str>
 pub(super) fn print_event(event: &Event, json: bool) {
     match event {
         Event::Headless(HeadlessEvent::WebhookReceived(d)) => print_delivery(d, json),
-        Event::Toast { level: ToastLevel::Warning, text } => eprintln!("warning: {text}"),
-        Event::Toast { level: ToastLevel::Error, text } => eprintln!("error: {text}"),
+        Event::Toast { level: ToastLevel::Warning, text } => warn("warning", text),
+        Event::Toast { level: ToastLevel::Error, text } => warn("error", text),
         _ => {}
     }
 }

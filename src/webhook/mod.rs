@@ -22,7 +22,7 @@ use std::path::PathBuf;
 pub use media::{MediaError, MediaId, MediaStore, public_media_url};
 pub use message::{OutboundEvent, OutboundKind, OutboundMessage, ParseError, ReceiptReason};
 pub use router::{HookError, ListenerHandle, ListenerState, router};
-pub use server::{ListenError, Listener, RunningListener};
+pub use server::{ListenError, Listener, ListenerLimits, RunningListener};
 pub use signature::{JsonStyle, Mistake};
 
 use crate::config::{Account, SecretString};
@@ -61,11 +61,13 @@ pub struct ListenerConfig {
     /// Where registered media files are copied and served from.
     pub media_dir: PathBuf,
     pub max_body_bytes: usize,
+    /// Timeouts, connection cap and shutdown deadline of the sockets.
+    pub limits: ListenerLimits,
 }
 
 impl ListenerConfig {
     pub fn new(accounts: Vec<WebhookAccount>, media_dir: PathBuf) -> Self {
-        Self { accounts, media_dir, max_body_bytes: MAX_BODY_BYTES }
+        Self { accounts, media_dir, max_body_bytes: MAX_BODY_BYTES, limits: ListenerLimits::default() }
     }
 }
 

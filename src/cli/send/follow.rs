@@ -12,7 +12,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{Post, print};
 use crate::cli::listen::listener_addr;
-use crate::cli::output::{delivery_json, delivery_line, out, stop_signal};
+use crate::cli::output::{delivery_json, delivery_line, out, printable, stop_signal, warn};
 use crate::cli::{CliError, CliResult};
 use crate::config::{Account, Paths};
 use crate::engine::bind::local_url;
@@ -188,7 +188,7 @@ impl Follow {
                     })
                     .to_string());
                 } else {
-                    out(&format!("{} {text}", print::clock(at)));
+                    out(&format!("{} {}", print::clock(at), printable(&text)));
                 }
                 match kind {
                     ref kind if kind.ends_conversation() => progress.end = Some(End::WrapUp),
@@ -207,8 +207,8 @@ impl Follow {
                      through the webhook."
                 ),
             ),
-            Event::Toast { level: ToastLevel::Warning, text } => eprintln!("warning: {text}"),
-            Event::Toast { level: ToastLevel::Error, text } => eprintln!("error: {text}"),
+            Event::Toast { level: ToastLevel::Warning, text } => warn("warning", &text),
+            Event::Toast { level: ToastLevel::Error, text } => warn("error", &text),
             _ => {}
         }
     }
@@ -275,7 +275,7 @@ impl Follow {
 /// Prints a notifications warning once per distinct text.
 fn report_once(progress: &mut Progress, text: String) {
     if !progress.reported.contains(&text) {
-        eprintln!("warning: {text}");
+        warn("warning", &text);
         progress.reported.push(text);
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::cli::output::out;
+use crate::cli::output::{out, printable, quoted};
 use crate::cli::verify::WEBHOOK_SECRET_ENV;
 use crate::config::Account;
 use crate::genesys::notifications::PresenceKind;
@@ -28,14 +28,14 @@ pub(super) fn sent(sent: &SentMessage, message: &InboundMessage, json: bool, typ
         }
         out(&value.to_string());
     } else {
-        out(&format!("message id:      {}", sent.id));
-        out(&format!("conversation id: {}", sent.conversation_id.as_deref().unwrap_or("(not returned)")));
-        out(&format!("customer id:     {} ({})", message.customer.id, message.customer.id_type));
+        out(&format!("message id:      {}", printable(&sent.id)));
+        out(&format!("conversation id: {}", printable(sent.conversation_id.as_deref().unwrap_or("(not returned)"))));
+        out(&format!("customer id:     {} ({})", printable(&message.customer.id), message.customer.id_type));
         if let Some(c) = &sent.correlation_id {
-            out(&format!("correlation id:  {c}"));
+            out(&format!("correlation id:  {}", printable(c)));
         }
         if let Some(image) = &message.image {
-            out(&format!("image URL:       {}", image.url));
+            out(&format!("image URL:       {}", printable(image.url.as_str())));
         }
     }
 }
@@ -91,15 +91,15 @@ pub(super) fn agent_line(d: &Delivery, m: &OutboundMessage) -> String {
         OutboundKind::Text | OutboundKind::Structured => {
             line.push_str("agent:");
             if let Some(text) = m.text.as_deref().filter(|t| !t.is_empty()) {
-                line.push_str(&format!(" {text:?}"));
+                line.push_str(&format!(" {}", quoted(text)));
             }
             for a in &m.attachments {
-                let name = a.filename.as_deref().map(|f| format!("{f} ")).unwrap_or_default();
-                line.push_str(&format!(" [{} {name}<{}>]", a.media_type.to_lowercase(), a.url));
+                let name = a.filename.as_deref().map(|f| format!("{} ", printable(f))).unwrap_or_default();
+                line.push_str(&format!(" [{} {name}<{}>]", printable(&a.media_type.to_lowercase()), printable(&a.url)));
             }
         }
         kind if kind.is_typing() => line.push_str("agent is typing"),
-        _ => line.push_str(&format!("agent {}: {}", m.kind.name(), m.summary())),
+        _ => line.push_str(&format!("agent {}: {}", m.kind.name(), printable(&m.summary()))),
     }
     let verdict = if d.accepted_unsigned {
         "ACCEPTED UNSIGNED".to_string()
