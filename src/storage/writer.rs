@@ -117,6 +117,8 @@ enum Ack {
 }
 
 fn commit_batch(db: &mut Db, batch: Vec<Job>) {
+    let path = db.conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+    let path = path.as_deref();
     let mut acks = Vec::with_capacity(batch.len());
     let mut calls = Vec::new();
     let outcome = (|| -> rusqlite::Result<()> {
@@ -149,16 +151,16 @@ fn commit_batch(db: &mut Db, batch: Vec<Job>) {
     for ack in acks {
         match (ack, &failed) {
             (Ack::Delivery(done, result), None) => {
-                let _ = done.send(result);
+                let _ = done.send(result.map_err(|e| e.at_path(path)));
             }
             (Ack::Traffic(done, result), None) => {
-                let _ = done.send(result);
+                let _ = done.send(result.map_err(|e| e.at_path(path)));
             }
             (Ack::Delivery(done, _), Some(e)) => {
-                let _ = done.send(Err(Error::Commit(e.clone())));
+                let _ = done.send(Err(Error::commit(e.clone(), path)));
             }
             (Ack::Traffic(done, _), Some(e)) => {
-                let _ = done.send(Err(Error::Commit(e.clone())));
+                let _ = done.send(Err(Error::commit(e.clone(), path)));
             }
         }
     }
