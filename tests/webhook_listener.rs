@@ -95,3 +95,24 @@ async fn status_for_announced_length(addr: std::net::SocketAddr, length: usize) 
     let text = String::from_utf8_lossy(&answer);
     text.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or_else(|| panic!("status line: {text}"))
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_404_names_accounts_only_to_a_local_caller_without_a_tunnel() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Writer::spawn(Db::open_in_memory().unwrap()).unwrap();
+    let (sink, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener =
+        Listener::start("127.0.0.1:0".parse().unwrap(), config(dir.path()), writer.clone(), sink).await.unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let url = format!("http://{}/hooks/Nobody", listener.addr());
+    let res = client.post(&url).body(TEXT.to_vec()).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("listening for: Emulator"), "the server passes the peer address: {body}");
+    // What cloudflared adds when it forwards a public caller to 127.0.0.1.
+    let res = client.post(&url).header("CF-Connecting-IP", "203.0.113.9").body(TEXT.to_vec()).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("Emulator"), "{body}");
+    listener.shutdown().await;
+}

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 pub use media::{MediaError, MediaId, MediaStore, public_media_url};
 pub use message::{OutboundEvent, OutboundKind, OutboundMessage, ParseError, ReceiptReason};
-pub use router::{HookError, ListenerHandle, ListenerState, router};
+pub use router::{HookError, ListenerHandle, ListenerState, local_caller, router};
 pub use server::{ListenError, Listener, RunningListener};
 pub use signature::{JsonStyle, Mistake};
 

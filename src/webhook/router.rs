@@ -1,12 +1,14 @@
 //! Routes and handlers. The state holds the accounts behind a lock so the GUI
 //! can edit them while the listener runs.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -120,11 +122,12 @@ fn find_account(accounts: &[WebhookAccount], name: &str) -> Option<WebhookAccoun
 /// ([`IntoResponse`]); the text is the answer body and the traffic row's response.
 #[derive(Debug, thiserror::Error)]
 pub enum HookError {
+    /// `known` lists the accounts only for a caller on this machine (see [`local_caller`]).
     #[error(
-        "no account named \"{name}\" on this listener (listening for: {known}): \
-         check the webhook URL ends with /hooks/<account name>"
+        "no account named \"{name}\" on this listener{}: check the webhook URL ends with /hooks/<account name>",
+        known.as_deref().map(|k| format!(" (listening for: {k})")).unwrap_or_default()
     )]
-    UnknownAccount { name: String, known: String },
+    UnknownAccount { name: String, known: Option<String> },
     #[error("body larger than {limit} bytes: Genesys messages are a few KB; this is not a Genesys delivery")]
     TooLarge { limit: usize },
     #[error("could not read the body: {text}")]
@@ -161,6 +164,8 @@ impl IntoResponse for HookError {
 /// One webhook request as received.
 struct Incoming<'a> {
     path_name: &'a str,
+    /// The caller is on this machine and not behind a tunnel or proxy.
+    local: bool,
     uri: &'a Uri,
     headers: &'a HeaderMap,
     body: Result<Bytes, BodyError>,
@@ -220,8 +225,12 @@ impl Judged {
         max_body_bytes: usize,
     ) -> Result<(), HookError> {
         let Some(account) = found else {
-            let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
-            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            // The names are for the person setting up on this machine; a caller
+            // through a public tunnel learns nothing about the accounts.
+            let known = incoming.local.then(|| {
+                let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            });
             return Err(HookError::UnknownAccount { name: incoming.path_name.to_string(), known });
         };
         let body = match &incoming.body {
@@ -283,6 +292,7 @@ impl Judged {
 /// its traffic row is committed.
 async fn receive(
     State(state): State<ListenerState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     Path(path_name): Path<String>,
     uri: Uri,
     headers: HeaderMap,
@@ -291,8 +301,9 @@ async fn receive(
     let started = Instant::now();
     let body = read_body(&headers, body, state.inner.max_body_bytes).await;
     let accounts = state.accounts();
-    let incoming =
-        Incoming { path_name: &path_name, uri: &uri, headers: &headers, body, received_at: OffsetDateTime::now_utc() };
+    let local = local_caller(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
+    let received_at = OffsetDateTime::now_utc();
+    let incoming = Incoming { path_name: &path_name, local, uri: &uri, headers: &headers, body, received_at };
     let Judged { mut traffic, mut delivery, record_key, chat, receipt, outcome } =
         judge(incoming, &accounts, state.inner.max_body_bytes);
     let (status, answer) = match &outcome {
@@ -318,6 +329,23 @@ async fn receive(
     // Work after storing (showing it) never delays the answer.
     let _ = state.inner.sink.send(delivery);
     outcome.map(|()| "")
+}
+
+/// Headers a tunnel or reverse proxy adds with the real caller's address.
+const FORWARDING_HEADERS: [&str; 5] =
+    ["forwarded", "x-forwarded-for", "x-real-ip", "cf-connecting-ip", "true-client-ip"];
+
+/// True when the caller is on this machine: a loopback peer (IPv4, IPv6, or
+/// IPv4-mapped) whose request does not carry a forwarding header. Tunnels
+/// (cloudflared, ngrok, ...) connect from loopback too, but add `X-Forwarded-For`
+/// or `CF-Connecting-IP`, so their callers do not count as local. An unknown
+/// peer (no `ConnectInfo`) is not local.
+pub fn local_caller(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    let loopback = peer.is_some_and(|addr| match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip.is_loopback(),
+        std::net::IpAddr::V6(ip) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+    });
+    loopback && FORWARDING_HEADERS.iter().all(|name| !headers.contains_key(*name))
 }
 
 /// Why a delivery's body could not be had.

@@ -55,7 +55,10 @@ impl Listener {
         let app = router(state);
         let stop = cancel.clone();
         let task = tokio::spawn(async move {
-            axum::serve(tcp, app).with_graceful_shutdown(async move { stop.cancelled().await }).await
+            // With the peer address, so the router can tell local callers (router::local_caller).
+            axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
         });
         Ok(RunningListener { addr, warning, handle, cancel, task })
     }
