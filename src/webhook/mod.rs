@@ -11,6 +11,7 @@
 //! accepted, one chat message per delivery key; a [`Delivery`] then goes to the sink.
 
 mod js_json;
+pub mod limits;
 pub mod media;
 pub mod message;
 mod router;
@@ -19,6 +20,7 @@ pub mod signature;
 
 use std::path::PathBuf;
 
+pub use limits::RejectLimits;
 pub use media::{MediaError, MediaId, MediaStore, public_media_url};
 pub use message::{OutboundEvent, OutboundKind, OutboundMessage, ParseError, ReceiptReason};
 pub use router::{HookError, ListenerHandle, ListenerState, local_caller, router};
@@ -61,11 +63,13 @@ pub struct ListenerConfig {
     /// Where registered media files are copied and served from.
     pub media_dir: PathBuf,
     pub max_body_bytes: usize,
+    /// How much of refused requests is stored ([`RejectLimits::default`]).
+    pub rejects: RejectLimits,
 }
 
 impl ListenerConfig {
     pub fn new(accounts: Vec<WebhookAccount>, media_dir: PathBuf) -> Self {
-        Self { accounts, media_dir, max_body_bytes: MAX_BODY_BYTES }
+        Self { accounts, media_dir, max_body_bytes: MAX_BODY_BYTES, rejects: RejectLimits::default() }
     }
 }
 

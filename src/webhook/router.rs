@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use time::OffsetDateTime;
 
+use super::limits::{RejectLimits, RejectSampler, Sample, cut_bytes, cut_chars};
 use super::media::MediaStore;
 use super::message::{OutboundMessage, ParseError};
 use super::signature::{self, SIGNATURE_HEADER};
@@ -35,6 +36,7 @@ struct Inner {
     media: Arc<MediaStore>,
     sink: DeliverySink,
     max_body_bytes: usize,
+    rejects: RejectSampler,
 }
 
 impl ListenerState {
@@ -52,6 +54,7 @@ impl ListenerState {
                 media: Arc::new(media),
                 sink,
                 max_body_bytes: config.max_body_bytes,
+                rejects: RejectSampler::new(config.rejects),
             }),
         })
     }
@@ -184,9 +187,10 @@ struct Judged {
 }
 
 /// Judges a request against the accounts (no I/O): account, body, signature, message.
-fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: usize) -> Judged {
+fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: usize, name_chars: usize) -> Judged {
     let found = find_account(accounts, incoming.path_name);
-    let account_name = found.as_ref().map_or_else(|| incoming.path_name.to_string(), |a| a.name.clone());
+    // An unknown path is whatever the caller sent: kept (and echoed) cut short.
+    let account_name = found.as_ref().map_or_else(|| cut_chars(incoming.path_name, name_chars), |a| a.name.clone());
     let mut traffic = TrafficEntry::new(Direction::Incoming, &account_name, "POST", &incoming.uri.to_string());
     traffic.at = incoming.received_at;
     traffic.request_headers = incoming
@@ -213,6 +217,9 @@ fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: us
         outcome: Ok(()),
     };
     judged.outcome = judged.accept(found, &incoming, accounts, max_body_bytes);
+    if let Err(HookError::UnknownAccount { name, .. }) = &mut judged.outcome {
+        name.clone_from(&judged.delivery.account);
+    }
     judged
 }
 
@@ -304,12 +311,20 @@ async fn receive(
     let local = local_caller(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
     let received_at = OffsetDateTime::now_utc();
     let incoming = Incoming { path_name: &path_name, local, uri: &uri, headers: &headers, body, received_at };
+    let limits = state.inner.rejects.limits();
     let Judged { mut traffic, mut delivery, record_key, chat, receipt, outcome } =
-        judge(incoming, &accounts, state.inner.max_body_bytes);
+        judge(incoming, &accounts, state.inner.max_body_bytes, limits.name_chars);
     let (status, answer) = match &outcome {
         Ok(()) => (StatusCode::OK, String::new()),
         Err(e) => (e.status(), e.to_string()),
     };
+    if outcome.is_err() {
+        match state.inner.rejects.sample(&delivery.account, Instant::now()) {
+            // Answered the same, not stored nor shown: counted on the next stored row.
+            Sample::Skip => return outcome.map(|()| ""),
+            Sample::Store { skipped } => cut_rejected(&mut traffic, &limits, skipped),
+        }
+    }
     traffic.status = Some(status.as_u16());
     traffic.response_body = answer;
     traffic.latency_ms = Some(started.elapsed().as_millis() as u64);
@@ -346,6 +361,30 @@ pub fn local_caller(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
         std::net::IpAddr::V6(ip) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
     });
     loopback && FORWARDING_HEADERS.iter().all(|name| !headers.contains_key(*name))
+}
+
+/// Most request headers kept of a refused request.
+const REJECTED_HEADERS: usize = 32;
+/// Characters kept of each header value of a refused request.
+const REJECTED_HEADER_CHARS: usize = 256;
+
+/// A refused request as stored: body, URL, headers cut to `limits`, and the
+/// count of the similar ones not stored since the last stored one.
+fn cut_rejected(traffic: &mut TrafficEntry, limits: &RejectLimits, skipped: u64) {
+    traffic.request_body = cut_bytes(&traffic.request_body, limits.body_bytes);
+    traffic.url = cut_chars(&traffic.url, limits.url_chars);
+    traffic.request_headers.truncate(REJECTED_HEADERS);
+    for (name, value) in &mut traffic.request_headers {
+        *name = cut_chars(name, REJECTED_HEADER_CHARS);
+        *value = cut_chars(value, REJECTED_HEADER_CHARS);
+    }
+    if skipped > 0 {
+        let note = format!("{skipped} more refused request(s) to this path were answered but not stored (rate limit)");
+        traffic.explanation = Some(match traffic.explanation.take() {
+            Some(text) => format!("{text}; {note}"),
+            None => note,
+        });
+    }
 }
 
 /// Why a delivery's body could not be had.
