@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use super::command::{Event, ToastLevel};
 use super::{EngineConfig, EventSender};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
-use crate::storage::{Db, Writer, WriterHandle};
+use crate::storage::{Db, HistoryLimits, Writer, WriterHandle};
 use crate::webhook::{Delivery, Listener, ListenerConfig, RunningListener, WebhookAccount};
 
 /// The history database (the file, or memory for tests and throwaway
@@ -44,7 +44,7 @@ pub(super) fn open_history(config: &EngineConfig, events: &EventSender) -> Optio
             }
         }
     };
-    match Writer::spawn(db) {
+    match Writer::spawn_with(db, HistoryLimits::from_env()) {
         Ok(writer) => Some(writer),
         Err(e) => {
             toast(events, format!("Cannot start the history writer: {e}"));

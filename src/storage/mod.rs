@@ -10,10 +10,12 @@
 
 mod chat;
 mod db;
+mod prune;
 mod queries;
 mod writer;
 
 pub use db::{Db, SCHEMA_VERSION, create_private_dir};
+pub use prune::{HistoryLimits, MAX_DAYS_ENV, MAX_MB_ENV, PRUNE_EVERY, Pruned};
 pub use queries::{DeliveryKey, DeliveryRecord, DeliveryStored, MediaRecord, Thread, TrafficQuery};
 pub use writer::{Writer, WriterHandle};
 
