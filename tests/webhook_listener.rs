@@ -95,3 +95,81 @@ async fn status_for_announced_length(addr: std::net::SocketAddr, length: usize) 
     let text = String::from_utf8_lossy(&answer);
     text.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or_else(|| panic!("status line: {text}"))
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_404_names_accounts_only_to_a_local_caller_without_a_tunnel() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Writer::spawn(Db::open_in_memory().unwrap()).unwrap();
+    let (sink, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener =
+        Listener::start("127.0.0.1:0".parse().unwrap(), config(dir.path()), writer.clone(), sink).await.unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let url = format!("http://{}/hooks/Nobody", listener.addr());
+    let res = client.post(&url).body(TEXT.to_vec()).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("listening for: Emulator"), "the server passes the peer address: {body}");
+    // What cloudflared adds when it forwards a public caller to 127.0.0.1.
+    let res = client.post(&url).header("CF-Connecting-IP", "203.0.113.9").body(TEXT.to_vec()).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("Emulator"), "{body}");
+    listener.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn valid_deliveries_get_200_while_refused_requests_flood() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Writer::spawn(Db::open(&dir.path().join("h.sqlite3")).unwrap()).unwrap();
+    let (sink, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener =
+        Listener::start("127.0.0.1:0".parse().unwrap(), config(dir.path()), writer.clone(), sink).await.unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://{}", listener.addr());
+    let stop = tokio_util::sync::CancellationToken::new();
+    let started = std::time::Instant::now();
+    // 8 senders of 64 KiB badly signed bodies, 200 requests each at most.
+    let mut flood = Vec::new();
+    for _ in 0..8 {
+        let (client, url, stop) = (client.clone(), format!("{base}/hooks/emulator"), stop.clone());
+        flood.push(tokio::spawn(async move {
+            let mut refused = 0u32;
+            for _ in 0..200 {
+                if stop.is_cancelled() {
+                    break;
+                }
+                let res = client.post(&url).header("X-Hub-Signature-256", "sha256=bad").body(vec![b'x'; 64 * 1024]);
+                if res.send().await.unwrap().status() == 401 {
+                    refused += 1;
+                }
+            }
+            refused
+        }));
+    }
+    for i in 0..30 {
+        let body = String::from_utf8(TEXT.to_vec()).unwrap().replace("\"id\"", &format!("\"n\": {i}, \"id\""));
+        let res = client
+            .post(format!("{base}/hooks/emulator"))
+            .header("X-Hub-Signature-256", sign("s", body.as_bytes()))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "valid delivery {i} during the flood");
+    }
+    stop.cancel();
+    let mut refused = 0;
+    for task in flood {
+        refused += task.await.unwrap();
+    }
+    assert!(refused > 0, "the flood was refused");
+    let windows = started.elapsed().as_secs() + 1;
+    let filter = genesys_desk::model::traffic::TrafficFilter {
+        status: Some(genesys_desk::model::traffic::StatusClass::ClientError),
+        ..Default::default()
+    };
+    let stored = writer.run(move |db| db.count_traffic(&filter)).await.unwrap();
+    let per_path = u64::from(genesys_desk::webhook::RejectLimits::default().per_path_per_second);
+    assert!(stored <= per_path * windows, "{stored} of {refused} refused requests stored in {windows} s");
+    listener.shutdown().await;
+}

@@ -212,15 +212,48 @@ async fn non_json_is_400() {
     assert!(d.chat_message.is_none());
 }
 
+/// `req` as if it came from `peer` (what `Listener::start` attaches to each request).
+fn from(peer: &str, mut req: Request<Body>) -> Request<Body> {
+    req.extensions_mut().insert(axum::extract::ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+    req
+}
+
 #[tokio::test]
-async fn unknown_account_is_404_and_names_the_known_ones() {
+async fn unknown_account_is_404_and_names_the_known_ones_to_a_local_caller() {
     let mut h = harness(default_accounts()).await;
-    let (status, body) = send(&h, post("/hooks/Nobody", TEXT, Some(TEXT_HEADER))).await;
+    let (status, body) = send(&h, from("127.0.0.1:50000", post("/hooks/Nobody", TEXT, Some(TEXT_HEADER)))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("Nobody") && body.contains("Acme Dev"), "{body}");
     assert_eq!(next(&mut h).await.traffic.status, Some(404));
+    let (_, body) = send(&h, from("[::1]:50000", post("/hooks/Nobody", TEXT, Some(TEXT_HEADER)))).await;
+    assert!(body.contains("Acme Dev"), "{body}");
+    next(&mut h).await;
     let (status, _) = send(&h, Request::get("/hooks/Acme%20Dev").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn unknown_account_names_no_accounts_to_remote_or_tunnelled_callers() {
+    let mut h = harness(default_accounts()).await;
+    let tunnelled = || {
+        let mut req = from("127.0.0.1:50000", post("/hooks/Nobody", TEXT, Some(TEXT_HEADER)));
+        req.headers_mut().insert("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        req
+    };
+    for req in [
+        from("203.0.113.9:40000", post("/hooks/Nobody", TEXT, Some(TEXT_HEADER))),
+        tunnelled(),
+        post("/hooks/Nobody", TEXT, Some(TEXT_HEADER)), // peer unknown
+    ] {
+        let (status, body) = send(&h, req).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("no account named"), "{body}");
+        for name in ["Acme Dev", "Acme Prod", "Open", "Debug", "listening for"] {
+            assert!(!body.contains(name), "{name} leaked: {body}");
+        }
+        let stored = next(&mut h).await;
+        assert!(!stored.traffic.response_body.contains("Acme Dev"), "{}", stored.traffic.response_body);
+    }
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::output::{delivery_json, delivery_line, out, stop_signal, warn};
 use super::{CliError, CliResult};
+use crate::config::defaults::EMULATOR_ACCOUNT;
 use crate::config::{AccountStore, Environment, Paths, SecretString};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
 use crate::engine::command::ToastLevel;
@@ -37,7 +38,7 @@ pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
     let text = args.bind.as_deref().map_or(DEFAULT_LISTENER_ADDR.to_string(), str::to_string);
     let bind = parse_bind(&text, DEFAULT_LISTENER_ADDR).map_err(|e| CliError::Usage(format!("--bind {e}")))?;
     let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
-    let accounts = accounts_for(&paths, &args)?;
+    let accounts = accounts_for(&paths, &args, bind)?;
     let runtime = super::runtime()?;
     let mut config = EngineConfig::headless(paths, Vec::new());
     config.listener = Some(ListenerSetup { addr: bind, accounts: Some(accounts.clone()) });
@@ -45,7 +46,7 @@ pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
     runtime.block_on(serve(engine, &accounts, args.json))
 }
 
-fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>, CliError> {
+fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Vec<WebhookAccount>, CliError> {
     if let Some(var) = &args.secret_env {
         let secret = std::env::var(var).map_err(|_| {
             CliError::Usage(format!(
@@ -71,7 +72,8 @@ fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>,
         None => store.tier().default_environment(),
     };
     let accounts = if args.accounts.is_empty() {
-        store.accounts(env).map_err(|e| CliError::Failed(format!("accounts: {e}")))?
+        let all = store.accounts(env).map_err(|e| CliError::Failed(format!("accounts: {e}")))?;
+        without_public_emulator(all, bind, |a| a.name.as_str())
     } else {
         args.accounts
             .iter()
@@ -79,11 +81,29 @@ fn accounts_for(paths: &Paths, args: &ListenArgs) -> Result<Vec<WebhookAccount>,
             .collect::<Result<Vec<_>, _>>()?
     };
     if accounts.is_empty() {
+        let emulator = if bind.ip().is_loopback() {
+            String::new()
+        } else {
+            format!(
+                " (the {EMULATOR_ACCOUNT} account, whose webhook secret is public, is served on a non-loopback \
+                 bind only when named: `genesys-desk listen {EMULATOR_ACCOUNT} --bind {bind}`)"
+            )
+        };
         return Err(CliError::Usage(format!(
-            "no accounts in {env}: add one with `genesys-desk accounts add`, or use --secret-env VAR"
+            "no accounts in {env}{emulator}: add one with `genesys-desk accounts add`, or use --secret-env VAR"
         )));
     }
     Ok(accounts.iter().map(WebhookAccount::from).collect())
+}
+
+/// All the environment's accounts but the Emulator one when `bind` is not
+/// loopback: its webhook secret is in the README, so anyone reaching the
+/// listener could sign deliveries for it. Naming it on the command line still serves it.
+fn without_public_emulator<A>(accounts: Vec<A>, bind: SocketAddr, name: impl Fn(&A) -> &str) -> Vec<A> {
+    if bind.ip().is_loopback() {
+        return accounts;
+    }
+    accounts.into_iter().filter(|a| name(a) != EMULATOR_ACCOUNT).collect()
 }
 
 /// Prints each delivery the engine's listener answers until Ctrl-C or SIGTERM.
@@ -149,4 +169,20 @@ pub(super) fn print_event(event: &Event, json: bool) {
 
 fn print_delivery(d: &Delivery, json: bool) {
     out(&if json { delivery_json(d).to_string() } else { delivery_line(d) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_emulator_account_is_served_on_loopback_only_unless_named() {
+        let all = vec!["Emulator", "Acme Dev"];
+        let names =
+            |bind: &str| without_public_emulator(all.clone(), bind.parse().unwrap_or(DEFAULT_LISTENER_ADDR), |a| *a);
+        assert_eq!(names("127.0.0.1:8787"), ["Emulator", "Acme Dev"]);
+        assert_eq!(names("[::1]:8787"), ["Emulator", "Acme Dev"]);
+        assert_eq!(names("0.0.0.0:8787"), ["Acme Dev"]);
+        assert_eq!(names("192.168.1.20:8787"), ["Acme Dev"]);
+    }
 }

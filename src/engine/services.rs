@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use super::command::{Event, ToastLevel};
 use super::{EngineConfig, EventSender};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
-use crate::storage::{Db, Writer, WriterHandle};
+use crate::storage::{Db, HistoryLimits, Writer, WriterHandle};
 use crate::webhook::{Delivery, Listener, ListenerConfig, RunningListener, WebhookAccount};
 
 /// The history database (the file, or memory for tests and throwaway
@@ -17,6 +17,13 @@ use crate::webhook::{Delivery, Listener, ListenerConfig, RunningListener, Webhoo
 /// falls back to memory for this session, with an error toast.
 pub(super) fn open_history(config: &EngineConfig, events: &EventSender) -> Option<WriterHandle> {
     let path = config.paths.history_db();
+    if !config.in_memory_history {
+        // The data folder holds the history and media (customer PII): user only,
+        // also for a folder an older build created 0755.
+        if let Err(e) = crate::storage::create_private_dir(&config.paths.data_dir) {
+            toast(events, format!("Cannot make the data folder {} private: {e}", config.paths.data_dir.display()));
+        }
+    }
     let db = if config.in_memory_history { Db::open_in_memory() } else { Db::open(&path) };
     let db = match db {
         Ok(db) => db,
@@ -37,7 +44,7 @@ pub(super) fn open_history(config: &EngineConfig, events: &EventSender) -> Optio
             }
         }
     };
-    match Writer::spawn(db) {
+    match Writer::spawn_with(db, HistoryLimits::from_env()) {
         Ok(writer) => Some(writer),
         Err(e) => {
             toast(events, format!("Cannot start the history writer: {e}"));

@@ -77,14 +77,54 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// Creates `dir` (and its missing parents) readable by the user only (0700 on Unix),
+/// like the config folder: the history holds customer messages and signed bodies.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        // `mode` is filtered by the umask and ignored for an existing folder.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Makes the database file 0600 (creating it empty if missing), and its `-wal`
+/// and `-shm` files when they exist. SQLite creates the `-wal` and `-shm` files
+/// with the permissions of the database file (`robust_open` / `findCreateFileMode`
+/// in https://sqlite.org/src/file/src/os_unix.c), so they follow once it is 0600.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = Path::new(&name);
+            if suffix.is_empty() || file.exists() {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 impl Db {
     /// Opens (creating the file and its folder if needed) and migrates the database.
     pub fn open(path: &Path) -> Result<Db> {
         let open_err = |source| Error::Open { path: path.display().to_string(), source };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            create_private_dir(parent)
                 .map_err(|source| Error::CreateDir { path: parent.display().to_string(), source })?;
         }
+        make_private(path).map_err(|source| Error::Private { path: path.display().to_string(), source })?;
         let conn = Connection::open(path).map_err(open_err)?;
         // WAL lets readers (the GUI) run while the writer commits; NORMAL sync in WAL
         // mode keeps every commit across a process kill (only power loss can drop the
@@ -92,7 +132,7 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
         Self::prepare(conn).map_err(|e| match e {
             Error::Sql(source) => Error::Open { path: path.display().to_string(), source },
-            other => other,
+            other => other.at_path(Some(&path.display().to_string())),
         })
     }
 

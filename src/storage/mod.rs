@@ -10,10 +10,12 @@
 
 mod chat;
 mod db;
+mod prune;
 mod queries;
 mod writer;
 
-pub use db::{Db, SCHEMA_VERSION};
+pub use db::{Db, SCHEMA_VERSION, create_private_dir};
+pub use prune::{HistoryLimits, MAX_DAYS_ENV, MAX_MB_ENV, PRUNE_EVERY, Pruned};
 pub use queries::{DeliveryKey, DeliveryRecord, DeliveryStored, MediaRecord, Thread, TrafficQuery};
 pub use writer::{Writer, WriterHandle};
 
@@ -34,12 +36,25 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot make the history database {path} private to your user: {source} (check you own the file)")]
+    Private {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(
         "history database was written by a newer genesys-desk (schema {found}, this build knows {known}): update genesys-desk or use another --home"
     )]
     TooNew { found: i64, known: i64 },
     #[error("history database query failed: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    /// SQLite `SQLITE_FULL` (or an I/O `StorageFull`): not damage, no space.
+    #[error(
+        "the disk holding the history database{} is full, so nothing of this write was stored: free disk space \
+         (or lower the history cap, GENESYS_DESK_HISTORY_MAX_MB) and genesys-desk will store again",
+        path.as_deref().map(|p| format!(" {p}")).unwrap_or_default()
+    )]
+    DiskFull { path: Option<String> },
     #[error("history database row is malformed ({0}): the file may be damaged")]
     Malformed(String),
     /// The transaction holding this write did not commit (disk full, file not
@@ -48,6 +63,38 @@ pub enum Error {
     Commit(std::sync::Arc<rusqlite::Error>),
     #[error("history writer has stopped: restart genesys-desk")]
     WriterStopped,
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(source: rusqlite::Error) -> Self {
+        if is_disk_full(&source) { Error::DiskFull { path: None } } else { Error::Sql(source) }
+    }
+}
+
+/// True when SQLite failed for lack of space (`SQLITE_FULL`, or an I/O error of kind `StorageFull`).
+pub fn is_disk_full(error: &rusqlite::Error) -> bool {
+    match error {
+        rusqlite::Error::SqliteFailure(e, _) => e.code == rusqlite::ErrorCode::DiskFull,
+        rusqlite::Error::ToSqlConversionFailure(e) | rusqlite::Error::FromSqlConversionFailure(_, _, e) => {
+            e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+        }
+        _ => false,
+    }
+}
+
+impl Error {
+    /// A commit that failed, as the error its waiters see: disk full is said as such.
+    pub fn commit(source: std::sync::Arc<rusqlite::Error>, path: Option<&str>) -> Error {
+        if is_disk_full(&source) { Error::DiskFull { path: path.map(str::to_string) } } else { Error::Commit(source) }
+    }
+
+    /// The same error naming `path` (the database file) when it did not yet.
+    pub fn at_path(self, path: Option<&str>) -> Error {
+        match self {
+            Error::DiskFull { path: None } => Error::DiskFull { path: path.map(str::to_string) },
+            other => other,
+        }
+    }
 }
 
 /// Result alias for storage calls.

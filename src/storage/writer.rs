@@ -8,6 +8,7 @@
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::prune::{HistoryLimits, PRUNE_EVERY};
 use super::queries::{self, DeliveryRecord, DeliveryStored};
 use super::{Db, Error, Result};
 use crate::model::TrafficEntry;
@@ -29,9 +30,16 @@ pub struct Writer;
 impl Writer {
     /// Moves `db` onto a dedicated thread and returns the handle to queue work.
     /// The thread ends when every handle is dropped (after finishing queued work).
+    /// The history is capped at [`HistoryLimits::default`].
     pub fn spawn(db: Db) -> std::io::Result<WriterHandle> {
+        Self::spawn_with(db, HistoryLimits::default())
+    }
+
+    /// [`Self::spawn`] with the history capped at `limits` (checked at most once
+    /// per [`PRUNE_EVERY`], between batches, and when the writer starts).
+    pub fn spawn_with(db: Db, limits: HistoryLimits) -> std::io::Result<WriterHandle> {
         let (tx, rx) = mpsc::unbounded_channel();
-        std::thread::Builder::new().name("genesys-desk-history".into()).spawn(move || run(db, rx))?;
+        std::thread::Builder::new().name("genesys-desk-history".into()).spawn(move || run(db, rx, limits))?;
         Ok(WriterHandle { tx })
     }
 }
@@ -97,7 +105,9 @@ impl WriterHandle {
     }
 }
 
-fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>) {
+fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>, limits: HistoryLimits) {
+    prune(&mut db, &limits);
+    let mut pruned_at = std::time::Instant::now();
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -107,6 +117,21 @@ fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>) {
             }
         }
         commit_batch(&mut db, batch);
+        if pruned_at.elapsed() >= PRUNE_EVERY {
+            prune(&mut db, &limits);
+            pruned_at = std::time::Instant::now();
+        }
+    }
+}
+
+/// Applies the cap; a failure is logged (the next run tries again), never fatal.
+fn prune(db: &mut Db, limits: &HistoryLimits) {
+    match db.prune(limits, time::OffsetDateTime::now_utc()) {
+        Ok(pruned) if pruned.by_age + pruned.by_size > 0 => {
+            tracing::info!("history cap: {} old and {} oldest traffic rows removed", pruned.by_age, pruned.by_size);
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("history cap not applied: {e}"),
     }
 }
 
@@ -117,6 +142,8 @@ enum Ack {
 }
 
 fn commit_batch(db: &mut Db, batch: Vec<Job>) {
+    let path = db.conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+    let path = path.as_deref();
     let mut acks = Vec::with_capacity(batch.len());
     let mut calls = Vec::new();
     let outcome = (|| -> rusqlite::Result<()> {
@@ -149,16 +176,16 @@ fn commit_batch(db: &mut Db, batch: Vec<Job>) {
     for ack in acks {
         match (ack, &failed) {
             (Ack::Delivery(done, result), None) => {
-                let _ = done.send(result);
+                let _ = done.send(result.map_err(|e| e.at_path(path)));
             }
             (Ack::Traffic(done, result), None) => {
-                let _ = done.send(result);
+                let _ = done.send(result.map_err(|e| e.at_path(path)));
             }
             (Ack::Delivery(done, _), Some(e)) => {
-                let _ = done.send(Err(Error::Commit(e.clone())));
+                let _ = done.send(Err(Error::commit(e.clone(), path)));
             }
             (Ack::Traffic(done, _), Some(e)) => {
-                let _ = done.send(Err(Error::Commit(e.clone())));
+                let _ = done.send(Err(Error::commit(e.clone(), path)));
             }
         }
     }

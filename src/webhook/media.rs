@@ -83,13 +83,16 @@ impl MediaStore {
             .map(|e| format!(".{}", e.to_ascii_lowercase()))
             .unwrap_or_default();
         let target = self.dir.join(format!("{id}{ext}"));
-        tokio::fs::create_dir_all(&self.dir)
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || crate::storage::create_private_dir(&dir))
             .await
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
             .map_err(|source| MediaError::Write { path: self.dir.display().to_string(), source })?;
         if let Err(source) = tokio::fs::metadata(path).await {
             return Err(MediaError::Read { path: path.display().to_string(), source });
         }
-        tokio::fs::copy(path, &target)
+        copy_private(path, &target)
             .await
             .map_err(|source| MediaError::Write { path: target.display().to_string(), source })?;
         if let Some(writer) = &self.writer {
@@ -109,4 +112,17 @@ impl MediaStore {
         }
         self.files.read().ok()?.get(id).cloned()
     }
+}
+
+/// Copies `from` to a new file `to` readable by the user only (0600 on Unix):
+/// customer attachments are as private as the history.
+async fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = tokio::fs::File::open(from).await?;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut target = options.open(to).await?;
+    tokio::io::copy(&mut source, &mut target).await?;
+    target.sync_all().await
 }

@@ -11,6 +11,7 @@
 //! accepted, one chat message per delivery key; a [`Delivery`] then goes to the sink.
 
 mod js_json;
+pub mod limits;
 pub mod media;
 pub mod message;
 mod router;
@@ -19,9 +20,10 @@ pub mod signature;
 
 use std::path::PathBuf;
 
+pub use limits::RejectLimits;
 pub use media::{MediaError, MediaId, MediaStore, public_media_url};
 pub use message::{OutboundEvent, OutboundKind, OutboundMessage, ParseError, ReceiptReason};
-pub use router::{HookError, ListenerHandle, ListenerState, router};
+pub use router::{HookError, ListenerHandle, ListenerState, local_caller, router};
 pub use server::{ListenError, Listener, ListenerLimits, RunningListener};
 pub use signature::{JsonStyle, Mistake};
 
@@ -63,11 +65,19 @@ pub struct ListenerConfig {
     pub max_body_bytes: usize,
     /// Timeouts, connection cap and shutdown deadline of the sockets.
     pub limits: ListenerLimits,
+    /// How much of refused requests is stored ([`RejectLimits::default`]).
+    pub rejects: RejectLimits,
 }
 
 impl ListenerConfig {
     pub fn new(accounts: Vec<WebhookAccount>, media_dir: PathBuf) -> Self {
-        Self { accounts, media_dir, max_body_bytes: MAX_BODY_BYTES, limits: ListenerLimits::default() }
+        Self {
+            accounts,
+            media_dir,
+            max_body_bytes: MAX_BODY_BYTES,
+            limits: ListenerLimits::default(),
+            rejects: RejectLimits::default(),
+        }
     }
 }
 

@@ -1,17 +1,20 @@
 //! Routes and handlers. The state holds the accounts behind a lock so the GUI
 //! can edit them while the listener runs.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use time::OffsetDateTime;
 
+use super::limits::{RejectLimits, RejectSampler, Sample, cut_bytes, cut_chars};
 use super::media::MediaStore;
 use super::message::{OutboundMessage, ParseError};
 use super::signature::{self, SIGNATURE_HEADER};
@@ -33,6 +36,7 @@ struct Inner {
     media: Arc<MediaStore>,
     sink: DeliverySink,
     max_body_bytes: usize,
+    rejects: RejectSampler,
 }
 
 impl ListenerState {
@@ -50,6 +54,7 @@ impl ListenerState {
                 media: Arc::new(media),
                 sink,
                 max_body_bytes: config.max_body_bytes,
+                rejects: RejectSampler::new(config.rejects),
             }),
         })
     }
@@ -120,11 +125,12 @@ fn find_account(accounts: &[WebhookAccount], name: &str) -> Option<WebhookAccoun
 /// ([`IntoResponse`]); the text is the answer body and the traffic row's response.
 #[derive(Debug, thiserror::Error)]
 pub enum HookError {
+    /// `known` lists the accounts only for a caller on this machine (see [`local_caller`]).
     #[error(
-        "no account named \"{name}\" on this listener (listening for: {known}): \
-         check the webhook URL ends with /hooks/<account name>"
+        "no account named \"{name}\" on this listener{}: check the webhook URL ends with /hooks/<account name>",
+        known.as_deref().map(|k| format!(" (listening for: {k})")).unwrap_or_default()
     )]
-    UnknownAccount { name: String, known: String },
+    UnknownAccount { name: String, known: Option<String> },
     #[error("body larger than {limit} bytes: Genesys messages are a few KB; this is not a Genesys delivery")]
     TooLarge { limit: usize },
     #[error("could not read the body: {text}")]
@@ -161,6 +167,8 @@ impl IntoResponse for HookError {
 /// One webhook request as received.
 struct Incoming<'a> {
     path_name: &'a str,
+    /// The caller is on this machine and not behind a tunnel or proxy.
+    local: bool,
     uri: &'a Uri,
     headers: &'a HeaderMap,
     body: Result<Bytes, BodyError>,
@@ -179,9 +187,10 @@ struct Judged {
 }
 
 /// Judges a request against the accounts (no I/O): account, body, signature, message.
-fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: usize) -> Judged {
+fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: usize, name_chars: usize) -> Judged {
     let found = find_account(accounts, incoming.path_name);
-    let account_name = found.as_ref().map_or_else(|| incoming.path_name.to_string(), |a| a.name.clone());
+    // An unknown path is whatever the caller sent: kept (and echoed) cut short.
+    let account_name = found.as_ref().map_or_else(|| cut_chars(incoming.path_name, name_chars), |a| a.name.clone());
     let mut traffic = TrafficEntry::new(Direction::Incoming, &account_name, "POST", &incoming.uri.to_string());
     traffic.at = incoming.received_at;
     traffic.request_headers = incoming
@@ -208,6 +217,9 @@ fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: us
         outcome: Ok(()),
     };
     judged.outcome = judged.accept(found, &incoming, accounts, max_body_bytes);
+    if let Err(HookError::UnknownAccount { name, .. }) = &mut judged.outcome {
+        name.clone_from(&judged.delivery.account);
+    }
     judged
 }
 
@@ -220,8 +232,12 @@ impl Judged {
         max_body_bytes: usize,
     ) -> Result<(), HookError> {
         let Some(account) = found else {
-            let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
-            let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+            // The names are for the person setting up on this machine; a caller
+            // through a public tunnel learns nothing about the accounts.
+            let known = incoming.local.then(|| {
+                let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            });
             return Err(HookError::UnknownAccount { name: incoming.path_name.to_string(), known });
         };
         let body = match &incoming.body {
@@ -283,6 +299,7 @@ impl Judged {
 /// its traffic row is committed.
 async fn receive(
     State(state): State<ListenerState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     Path(path_name): Path<String>,
     uri: Uri,
     headers: HeaderMap,
@@ -291,14 +308,23 @@ async fn receive(
     let started = Instant::now();
     let body = read_body(&headers, body, state.inner.max_body_bytes).await;
     let accounts = state.accounts();
-    let incoming =
-        Incoming { path_name: &path_name, uri: &uri, headers: &headers, body, received_at: OffsetDateTime::now_utc() };
+    let local = local_caller(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
+    let received_at = OffsetDateTime::now_utc();
+    let incoming = Incoming { path_name: &path_name, local, uri: &uri, headers: &headers, body, received_at };
+    let limits = state.inner.rejects.limits();
     let Judged { mut traffic, mut delivery, record_key, chat, receipt, outcome } =
-        judge(incoming, &accounts, state.inner.max_body_bytes);
+        judge(incoming, &accounts, state.inner.max_body_bytes, limits.name_chars);
     let (status, answer) = match &outcome {
         Ok(()) => (StatusCode::OK, String::new()),
         Err(e) => (e.status(), e.to_string()),
     };
+    if outcome.is_err() {
+        match state.inner.rejects.sample(&delivery.account, Instant::now()) {
+            // Answered the same, not stored nor shown: counted on the next stored row.
+            Sample::Skip => return outcome.map(|()| ""),
+            Sample::Store { skipped } => cut_rejected(&mut traffic, &limits, skipped),
+        }
+    }
     traffic.status = Some(status.as_u16());
     traffic.response_body = answer;
     traffic.latency_ms = Some(started.elapsed().as_millis() as u64);
@@ -318,6 +344,47 @@ async fn receive(
     // Work after storing (showing it) never delays the answer.
     let _ = state.inner.sink.send(delivery);
     outcome.map(|()| "")
+}
+
+/// Headers a tunnel or reverse proxy adds with the real caller's address.
+const FORWARDING_HEADERS: [&str; 5] =
+    ["forwarded", "x-forwarded-for", "x-real-ip", "cf-connecting-ip", "true-client-ip"];
+
+/// True when the caller is on this machine: a loopback peer (IPv4, IPv6, or
+/// IPv4-mapped) whose request does not carry a forwarding header. Tunnels
+/// (cloudflared, ngrok, ...) connect from loopback too, but add `X-Forwarded-For`
+/// or `CF-Connecting-IP`, so their callers do not count as local. An unknown
+/// peer (no `ConnectInfo`) is not local.
+pub fn local_caller(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    let loopback = peer.is_some_and(|addr| match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip.is_loopback(),
+        std::net::IpAddr::V6(ip) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+    });
+    loopback && FORWARDING_HEADERS.iter().all(|name| !headers.contains_key(*name))
+}
+
+/// Most request headers kept of a refused request.
+const REJECTED_HEADERS: usize = 32;
+/// Characters kept of each header value of a refused request.
+const REJECTED_HEADER_CHARS: usize = 256;
+
+/// A refused request as stored: body, URL, headers cut to `limits`, and the
+/// count of the similar ones not stored since the last stored one.
+fn cut_rejected(traffic: &mut TrafficEntry, limits: &RejectLimits, skipped: u64) {
+    traffic.request_body = cut_bytes(&traffic.request_body, limits.body_bytes);
+    traffic.url = cut_chars(&traffic.url, limits.url_chars);
+    traffic.request_headers.truncate(REJECTED_HEADERS);
+    for (name, value) in &mut traffic.request_headers {
+        *name = cut_chars(name, REJECTED_HEADER_CHARS);
+        *value = cut_chars(value, REJECTED_HEADER_CHARS);
+    }
+    if skipped > 0 {
+        let note = format!("{skipped} more refused request(s) to this path were answered but not stored (rate limit)");
+        traffic.explanation = Some(match traffic.explanation.take() {
+            Some(text) => format!("{text}; {note}"),
+            None => note,
+        });
+    }
 }
 
 /// Why a delivery's body could not be had.

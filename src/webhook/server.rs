@@ -217,10 +217,10 @@ async fn serve(tcp: TcpListener, app: Router, limits: ListenerLimits, cancel: Ca
                 Err(_) => break,
             },
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = cancel.cancelled() => break,
             accepted = tcp.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: wait instead of spinning.
                     tracing::warn!("listener cannot accept a connection: {e}");
@@ -229,7 +229,9 @@ async fn serve(tcp: TcpListener, app: Router, limits: ListenerLimits, cancel: Ca
                 }
             },
         };
-        let conn = Connection { builder: Arc::clone(&builder), app: app.clone(), idle: limits.idle_timeout };
+        // With the peer address, so the router can tell local callers (router::local_caller).
+        let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+        let conn = Connection { builder: Arc::clone(&builder), app, idle: limits.idle_timeout };
         let (stop, abort) = (cancel.clone(), abort.clone());
         connections.spawn(async move {
             conn.run(stream, stop, abort).await;
