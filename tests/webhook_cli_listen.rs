@@ -122,19 +122,21 @@ fn listen_usage_errors_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bind"));
 }
 
-/// Starts `genesys-desk listen` for "Acme Dev" (`extra` args added) and returns
-/// the child, its base URL and its stdout lines.
-fn spawn_listen(home: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+/// `genesys-desk listen` for "Acme Dev" on a free loopback port, `extra` args added.
+fn listen_command(program: &mut Command, home: &std::path::Path, extra: &[&str]) {
+    program
         .arg("--home")
         .arg(home)
         .args(["listen", "--bind", "127.0.0.1:0", "--secret-env", "GD_CLI_SECRET", "Acme Dev"])
         .args(extra)
         .env("GD_CLI_SECRET", SECRET)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+}
+
+/// Spawns the prepared `listen` and returns the child, its base URL and its stdout lines.
+fn spawn(mut command: Command) -> (std::process::Child, String, mpsc::Receiver<String>) {
+    let mut child = command.spawn().unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -148,6 +150,13 @@ fn spawn_listen(home: &std::path::Path, extra: &[&str]) -> (std::process::Child,
     let base = first.strip_prefix("listening on http://127.0.0.1:").map(|port| format!("http://127.0.0.1:{port}"));
     let base = base.unwrap_or_else(|| panic!("first line: {first:?}"));
     (child, base, rx)
+}
+
+/// Starts `genesys-desk listen` for "Acme Dev" (`extra` args added).
+fn spawn_listen(home: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, mpsc::Receiver<String>) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_genesys-desk"));
+    listen_command(&mut command, home, extra);
+    spawn(command)
 }
 
 const EVIL_PATH: &str = "/hooks/evil%0Aforged%1B%5B31m%C2%9B";
@@ -186,33 +195,14 @@ fn listen_escapes_control_characters_from_the_request() {
 #[test]
 fn listen_survives_more_idle_sockets_than_open_files() {
     let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_genesys-desk"))
-        .arg("--home")
-        .arg(home.path())
-        .args(["listen", "--bind", "127.0.0.1:0", "--secret-env", "GD_CLI_SECRET", "Acme Dev"])
-        .env("GD_CLI_SECRET", SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in stdout.lines().map_while(Result::ok) {
-            if tx.send(l).is_err() {
-                break;
-            }
-        }
-    });
-    let first = line(&rx);
-    let addr = first.strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {first:?}"));
-    let idle: Vec<std::net::TcpStream> = (0..300).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
+    let mut command = Command::new("sh");
+    command.arg("-c").arg("ulimit -n 256 && exec \"$0\" \"$@\"").arg(env!("CARGO_BIN_EXE_genesys-desk"));
+    listen_command(&mut command, home.path(), &[]);
+    let (mut child, base, _lines) = spawn(command);
+    let addr = base.trim_start_matches("http://").to_string();
+    let idle: Vec<std::net::TcpStream> = (0..300).map(|_| std::net::TcpStream::connect(&addr).unwrap()).collect();
 
     let (answered, answer) = mpsc::channel();
-    let base = format!("http://{addr}");
     std::thread::spawn(move || {
         // Panics (and so sends nothing) if the child is killed before it answers.
         let _ = answered.send(post(&base, "/hooks/acme%20dev", TEXT, &sign(SECRET, TEXT)));
