@@ -63,19 +63,9 @@ fn no_secret_or_token_in_any_log_line() {
         assert!(!sent.id.is_empty());
 
         // Every token the emulator issued in this run, read back from a raw call.
-        let http = reqwest::Client::new();
-        let token: serde_json::Value = http
-            .post(format!("{}/oauth/token", emu.url()))
-            .basic_auth(defaults::EMULATOR_CLIENT_ID, Some(defaults::EMULATOR_CLIENT_SECRET))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let token = emulator_token(&emu).await;
         emu.shutdown().await;
-        token["access_token"].as_str().unwrap().to_string()
+        token
     });
 
     let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();

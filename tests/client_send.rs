@@ -190,22 +190,13 @@ async fn strict_validation_names_the_field_in_a_400() {
 
     // Unknown extra fields are accepted; a bad idType is not (raw HTTP).
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{}/oauth/token", emu.url()))
-        .basic_auth(defaults::EMULATOR_CLIENT_ID, Some(defaults::EMULATOR_CLIENT_SECRET))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = emulator_token(&emu).await;
     let url = format!(
         "{}/api/v2/conversations/messages/{}/inbound/open/message",
         emu.url(),
         defaults::EMULATOR_INTEGRATION_ID
     );
-    let post = |body: Value| http.post(&url).bearer_auth(token["access_token"].as_str().unwrap()).json(&body).send();
+    let post = |body: Value| http.post(&url).bearer_auth(&token).json(&body).send();
     let ok = post(serde_json::json!({
         "channel": {"from": {"id": "c1", "idType": "Opaque"}, "time": "2025-01-15T10:00:00.000Z", "platform": "Open"},
         "text": "hi", "direction": "Inbound"

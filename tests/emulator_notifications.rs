@@ -17,17 +17,7 @@ use genesys_desk::emulator::{EmulatorConfig, RunningEmulator};
 use serde_json::{Value, json};
 
 async fn token(emulator: &RunningEmulator) -> String {
-    let body: Value = reqwest::Client::new()
-        .post(format!("{}/oauth/token", emulator.url()))
-        .basic_auth(genesys_desk::config::defaults::EMULATOR_CLIENT_ID, Some("emulator-client-secret"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().unwrap().to_string()
+    support::emulator_token(emulator).await
 }
 
 async fn create_channel(emulator: &RunningEmulator, token: &str) -> Value {

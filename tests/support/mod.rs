@@ -109,3 +109,19 @@ pub async fn dead_port() -> u16 {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// A bearer token from the emulator's `/oauth/token`, fetched with raw HTTP
+/// (for tests that call the API without the client).
+pub async fn emulator_token(emulator: &RunningEmulator) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", emulator.url()))
+        .basic_auth(defaults::EMULATOR_CLIENT_ID, Some(defaults::EMULATOR_CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().unwrap().to_string()
+}
