@@ -60,6 +60,34 @@ fn migrations_are_idempotent_on_a_file() {
 }
 
 #[test]
+fn a_version_1_history_keeps_counting_attempts_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    {
+        let mut db = Db::open(&path).unwrap();
+        db.insert_delivery(&delivery("Acme", "m1", "t1", true)).unwrap();
+        db.insert_delivery(&delivery("Acme", "m1", "t1", true)).unwrap();
+    }
+    // Back to the version 1 schema: the delivery index without `attempt`, keys `id|time`.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX traffic_delivery; CREATE INDEX traffic_delivery ON traffic (account, delivery_key);
+         UPDATE traffic SET delivery_key = 'm1|t1'; UPDATE messages SET delivery_key = 'm1|t1';
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut db = Db::open(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), 2);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut stmt = conn.prepare("PRAGMA index_info(traffic_delivery)").unwrap();
+    let columns: Vec<String> = stmt.query_map([], |row| row.get(2)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(columns, ["account", "delivery_key", "attempt"]);
+    let retry = db.insert_delivery(&delivery("Acme", "m1", "t1", true)).unwrap();
+    assert_eq!((retry.attempt, retry.duplicate), (3, true), "a retry after the upgrade is still the same delivery");
+}
+
+#[test]
 fn a_newer_schema_is_refused_with_a_fix() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.sqlite3");

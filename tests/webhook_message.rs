@@ -26,7 +26,7 @@ fn text_sample() {
     assert_eq!(m.time.as_deref(), Some("2025-01-15T10:01:00.123Z"));
     assert_eq!(m.originating_entity.as_deref(), Some("Human"));
     assert!(m.attachments.is_empty());
-    assert_eq!(m.delivery_key().unwrap().0, "c327c2078ca056db130c55ce648d9fa2|2025-01-15T10:01:00.123Z");
+    assert_eq!(m.delivery_key().unwrap().0, "2025-01-15T10:01:00.123Z|c327c2078ca056db130c55ce648d9fa2");
 
     let chat = m.to_chat_message("Acme", datetime!(2026-01-01 0:00 UTC));
     assert_eq!(chat.sender, Sender::Agent);

@@ -22,13 +22,13 @@ pub(super) fn insert_message_row(
     ignore_duplicate: bool,
 ) -> Result<Option<i64>> {
     let verb = if ignore_duplicate { "INSERT OR IGNORE" } else { "INSERT" };
-    let changed = conn.execute(
-        &format!(
+    let changed = conn
+        .prepare_cached(&format!(
             "{verb} INTO messages (account, customer_id, conversation_id, genesys_id, sender, sender_name, kind, text,
                  attachments, at, at_ms, status, raw, delivery_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        ),
-        params![
+        ))?
+        .execute(params![
             m.account,
             m.customer_id,
             m.conversation_id,
@@ -43,8 +43,7 @@ pub(super) fn insert_message_row(
             json_text(&m.status),
             m.raw,
             key.map(|k| k.0.as_str()),
-        ],
-    )?;
+        ])?;
     Ok((changed > 0).then(|| conn.last_insert_rowid()))
 }
 

@@ -7,10 +7,11 @@ use rusqlite::Connection;
 use super::{Error, Result};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations in order: entry `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 1] = [r#"
+const MIGRATIONS: [&str; 2] = [
+    r#"
 CREATE TABLE traffic (
     id               INTEGER PRIMARY KEY,
     at               TEXT    NOT NULL,
@@ -64,7 +65,18 @@ CREATE TABLE media (
     path       TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- the newest attempt of a delivery in one index lookup (MAX over the last column)
+DROP INDEX traffic_delivery;
+CREATE INDEX traffic_delivery ON traffic (account, delivery_key, attempt);
+-- delivery keys were `id|time`, now `time|id` (the time never holds a `|`; Genesys message ids are hex)
+UPDATE traffic SET delivery_key = substr(delivery_key, instr(delivery_key, '|') + 1) || '|'
+    || substr(delivery_key, 1, instr(delivery_key, '|') - 1) WHERE instr(delivery_key, '|') > 0;
+UPDATE messages SET delivery_key = substr(delivery_key, instr(delivery_key, '|') + 1) || '|'
+    || substr(delivery_key, 1, instr(delivery_key, '|') - 1) WHERE instr(delivery_key, '|') > 0;
+"#,
+];
 
 /// One connection to the history database.
 pub struct Db {
@@ -116,6 +128,12 @@ fn make_private(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// SQLite's busy callback: `true` retries after the 1 ms sleep, `false` gives up with SQLITE_BUSY.
+fn retry_for_five_seconds(attempt: i32) -> bool {
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    attempt < 5_000
+}
+
 impl Db {
     /// Opens (creating the file and its folder if needed) and migrates the database.
     pub fn open(path: &Path) -> Result<Db> {
@@ -141,11 +159,14 @@ impl Db {
         Self::prepare(Connection::open_in_memory()?)
     }
 
-    fn prepare(conn: Connection) -> Result<Db> {
+    fn prepare(mut conn: Connection) -> Result<Db> {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Readers in other processes may hold the WAL briefly; wait instead of failing.
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Retried every millisecond (for up to 5 s), not SQLite's default of
+        // ever longer sleeps: a checkpoint holds the writer back for a few
+        // milliseconds, and the writer should go on as soon as it is done.
+        conn.busy_handler(Some(retry_for_five_seconds))?;
         let mut db = Db { conn };
         db.migrate()?;
         Ok(db)

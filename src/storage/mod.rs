@@ -9,6 +9,7 @@
 //! Bodies and headers are redacted (`model::traffic::redact_*`) before they are written.
 
 mod chat;
+mod checkpoint;
 mod db;
 mod prune;
 mod queries;

@@ -117,7 +117,7 @@ impl Db {
     /// Applies `limits` as of `now`, in one transaction: by age, then by size.
     /// Bounded work per call; a later call continues.
     pub fn prune(&mut self, limits: &HistoryLimits, now: OffsetDateTime) -> Result<Pruned> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut pruned = Pruned::default();
         let max_age_ms = i64::try_from(limits.max_age.as_millis()).unwrap_or(i64::MAX);
         let cutoff = time_ms(now).saturating_sub(max_age_ms);

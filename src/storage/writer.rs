@@ -4,10 +4,12 @@
 //! committed, yet one transaction (one WAL sync) per request caps throughput.
 //! The writer takes everything queued, runs it in a single transaction (a
 //! savepoint per job so one bad row does not sink the others), commits once and
-//! then acknowledges every waiter.
+//! then acknowledges every waiter. Checkpoints run beside it ([`super::checkpoint`]),
+//! so no commit waits for the log to be copied into the database file.
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::Checkpointer;
 use super::prune::{HistoryLimits, PRUNE_EVERY};
 use super::queries::{self, DeliveryRecord, DeliveryStored};
 use super::{Db, Error, Result};
@@ -39,7 +41,20 @@ impl Writer {
     /// per [`PRUNE_EVERY`], between batches, and when the writer starts).
     pub fn spawn_with(db: Db, limits: HistoryLimits) -> std::io::Result<WriterHandle> {
         let (tx, rx) = mpsc::unbounded_channel();
-        std::thread::Builder::new().name("genesys-desk-history".into()).spawn(move || run(db, rx, limits))?;
+        let checkpointer = match db.conn.path().filter(|p| !p.is_empty()) {
+            Some(path) => {
+                let checkpointer = Checkpointer::spawn(path)?;
+                let no_auto = db.conn.pragma_update(None, "wal_autocheckpoint", 0);
+                no_auto
+                    .and_then(|()| db.conn.pragma_update(None, "journal_size_limit", super::checkpoint::LOG_KEEP_BYTES))
+                    .map_err(std::io::Error::other)?;
+                Some(checkpointer)
+            }
+            None => None,
+        };
+        std::thread::Builder::new()
+            .name("genesys-desk-history".into())
+            .spawn(move || run(db, rx, limits, checkpointer))?;
         Ok(WriterHandle { tx })
     }
 }
@@ -105,7 +120,7 @@ impl WriterHandle {
     }
 }
 
-fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>, limits: HistoryLimits) {
+fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>, limits: HistoryLimits, checkpointer: Option<Checkpointer>) {
     prune(&mut db, &limits);
     let mut pruned_at = std::time::Instant::now();
     while let Some(first) = rx.blocking_recv() {
@@ -117,6 +132,9 @@ fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>, limits: HistoryLimits) 
             }
         }
         commit_batch(&mut db, batch);
+        if let Some(checkpointer) = &checkpointer {
+            checkpointer.nudge();
+        }
         if pruned_at.elapsed() >= PRUNE_EVERY {
             prune(&mut db, &limits);
             pruned_at = std::time::Instant::now();
@@ -135,6 +153,22 @@ fn prune(db: &mut Db, limits: &HistoryLimits) {
     }
 }
 
+/// Runs `job` in a savepoint, so a failing job leaves the batch's other rows
+/// in. The statements are prepared once (a `Savepoint` guard would compile
+/// them for every job, on the one thread every delivery waits for).
+fn in_savepoint<T>(
+    conn: &rusqlite::Connection,
+    job: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+) -> rusqlite::Result<Result<T>> {
+    conn.prepare_cached("SAVEPOINT job")?.execute([])?;
+    let result = job(conn);
+    if result.is_err() {
+        conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
+    }
+    conn.prepare_cached("RELEASE job")?.execute([])?;
+    Ok(result)
+}
+
 /// Answers waiting after the commit: a waiter is told "stored" only once it is.
 enum Ack {
     Delivery(oneshot::Sender<Result<DeliveryStored>>, Result<DeliveryStored>),
@@ -147,24 +181,18 @@ fn commit_batch(db: &mut Db, batch: Vec<Job>) {
     let mut acks = Vec::with_capacity(batch.len());
     let mut calls = Vec::new();
     let outcome = (|| -> rusqlite::Result<()> {
-        let mut tx = db.conn.transaction()?;
+        // IMMEDIATE: the write lock is taken (waiting for a checkpoint that holds
+        // it) before anything is read, so the batch never finds its snapshot stale.
+        let tx = db.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for job in batch.into_iter() {
             match job {
                 Job::Call(call) => calls.push(call),
                 Job::Delivery(record, done) => {
-                    let sp = tx.savepoint()?;
-                    let result = queries::insert_delivery(&sp, &record);
-                    if result.is_ok() {
-                        sp.commit()?;
-                    }
+                    let result = in_savepoint(&tx, |conn| queries::insert_delivery(conn, &record))?;
                     acks.push(Ack::Delivery(done, result));
                 }
                 Job::Traffic(entry, done) => {
-                    let sp = tx.savepoint()?;
-                    let result = queries::insert_traffic_row(&sp, &entry, None, None);
-                    if result.is_ok() {
-                        sp.commit()?;
-                    }
+                    let result = in_savepoint(&tx, |conn| queries::insert_traffic_row(conn, &entry, None, None))?;
                     acks.push(Ack::Traffic(done, result));
                 }
             }
