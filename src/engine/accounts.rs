@@ -25,7 +25,9 @@ enum Source {
 /// The accounts and their clients.
 pub(super) struct Accounts {
     source: Source,
-    clients: HashMap<(Environment, String), Client>,
+    /// Built clients with the account they were built from, by (environment, lowercase name);
+    /// cleared when accounts change.
+    clients: HashMap<(Environment, String), (Account, Client)>,
     options: ClientOptions,
     /// Where clients report their requests (stored and shown as traffic).
     traffic: TrafficSink,
@@ -59,17 +61,23 @@ impl Accounts {
     pub fn client(&mut self, env: Environment, name: &str) -> Result<(Account, Client), AccountError> {
         let account = self.account(env, name)?;
         let key = (env.source(), account.name.to_lowercase());
-        if let Some(client) = self.clients.get(&key) {
+        if let Some((_, client)) = self.clients.get(&key) {
             return Ok((account, client.clone()));
         }
         let client = Client::new(&account, self.options.clone(), Some(self.traffic.clone()))?;
-        self.clients.insert(key, client.clone());
+        self.clients.insert(key, (account.clone(), client.clone()));
         Ok((account, client))
     }
 
     /// The client of a webhook's account, whichever environment stores it
-    /// (the listener path carries only the name).
+    /// (the listener path carries only the name). A client already built is
+    /// reused without reading the accounts file again: this runs for every agent message.
     pub fn client_by_name(&mut self, name: &str) -> Option<(Account, Client)> {
+        let lower = name.to_lowercase();
+        let cached = STORING.into_iter().find_map(|env| self.clients.get(&(env.source(), lower.clone())));
+        if let Some((account, client)) = cached {
+            return Some((account.clone(), client.clone()));
+        }
         STORING.into_iter().find_map(|env| self.client(env, name).ok())
     }
 

@@ -249,7 +249,8 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeadlessEvent {
     /// A webhook request the listener answered (after storing it), in full.
-    WebhookReceived(Box<Delivery>),
+    /// Shared, not copied: a delivery holds its whole parsed body.
+    WebhookReceived(std::sync::Arc<Delivery>),
     /// A presence change of a watched conversation (also a presence chat line).
     PresenceChanged { account: String, conversation_id: String, kind: PresenceKind, at: OffsetDateTime, text: String },
     /// The notifications session failed and retries; agent replies still

@@ -52,6 +52,11 @@ impl Presence {
     }
 
     /// Starts watching a conversation (and the account's session if needed).
+    /// Whether `conversation_id` is already watched.
+    pub fn is_watching(&self, conversation_id: &str) -> bool {
+        self.conversations.contains_key(conversation_id)
+    }
+
     pub fn watch(&mut self, account: &str, client: Client, conversation_id: &str, customer_id: &str) {
         if self.conversations.contains_key(conversation_id) {
             return;

@@ -221,39 +221,43 @@ impl Engine {
     /// Reports a delivery the listener answered, then starts what follows it
     /// (presence watch, image download and receipt).
     fn on_delivery(&mut self, delivery: Delivery) {
-        self.report_delivery(&delivery);
-        if delivery.duplicate {
-            return;
-        }
-        let Some(message) = delivery.chat_message else { return };
+        let follow = if delivery.duplicate { None } else { delivery.chat_message.clone() };
+        let verified =
+            delivery.traffic.verdict == Some(crate::model::SignatureVerdict::Valid) && !delivery.accepted_unsigned;
+        let account = delivery.account.clone();
+        self.report_delivery(delivery);
+        let Some(message) = follow else { return };
         if let Some(conversation_id) = &message.conversation_id {
-            self.watch_conversation(&delivery.account, conversation_id, &message.customer_id);
+            self.watch_conversation(&account, conversation_id, &message.customer_id);
         }
         if message.kind == crate::model::MessageKind::Typing || !self.config.agent_follow_up {
             return;
         }
         // Only a delivery whose signature was verified may lead the token to a download URL.
-        let verified =
-            delivery.traffic.verdict == Some(crate::model::SignatureVerdict::Valid) && !delivery.accepted_unsigned;
-        if let Some((_, client)) = self.accounts.client_by_name(&delivery.account) {
+        if let Some((_, client)) = self.accounts.client_by_name(&account) {
             self.spawn(chat::after_agent_message(self.shared.clone(), client, message, verified));
         }
     }
 
-    /// The events of a delivery: its traffic row, the whole delivery, and the chat line or typing.
-    fn report_delivery(&self, delivery: &Delivery) {
+    /// The events of a delivery: its traffic row, the chat line or typing, and the whole delivery.
+    fn report_delivery(&self, delivery: Delivery) {
         let events = &self.shared.events;
         events.send(Event::TrafficRecorded(delivery.traffic.clone()));
-        events.send(Event::Headless(HeadlessEvent::WebhookReceived(Box::new(delivery.clone()))));
-        let Some(message) = delivery.chat_message.clone().filter(|_| !delivery.duplicate) else { return };
-        if message.kind == crate::model::MessageKind::Typing {
-            events.send(Event::AgentTyping { account: message.account, customer_id: message.customer_id });
-        } else {
-            events.send(Event::ChatMessageAdded(message));
+        if let Some(message) = delivery.chat_message.clone().filter(|_| !delivery.duplicate) {
+            if message.kind == crate::model::MessageKind::Typing {
+                events.send(Event::AgentTyping { account: message.account, customer_id: message.customer_id });
+            } else {
+                events.send(Event::ChatMessageAdded(message));
+            }
         }
+        events.send(Event::Headless(HeadlessEvent::WebhookReceived(std::sync::Arc::new(delivery))));
     }
 
     fn watch_conversation(&mut self, account: &str, conversation_id: &str, customer_id: &str) {
+        // Every message of a conversation names it: only the first needs the account's client.
+        if self.presence.is_watching(conversation_id) {
+            return;
+        }
         if let Some((account, client)) = self.accounts.client_by_name(account) {
             self.presence.watch(&account.name, client, conversation_id, customer_id);
         }
@@ -267,7 +271,7 @@ impl Engine {
             listener.shutdown().await;
         }
         while let Ok(delivery) = inputs.deliveries.try_recv() {
-            self.report_delivery(&delivery);
+            self.report_delivery(delivery);
         }
         if let Some(emulator) = self.emulator.take() {
             emulator.shutdown().await;
