@@ -9,7 +9,9 @@
 //! The log only starts again from its beginning once a checkpoint has copied
 //! all of it before the writer's next transaction, which steady load may never
 //! allow; past [`RESTART_FRAMES`] the checkpointer copies the rest while
-//! holding the writer back for that short moment, so the file stays bounded.
+//! holding the writer back for that short moment, so the file stays bounded
+//! (it is then reused from its start, not cut back: cutting a large file
+//! short made that moment longer).
 
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::time::Duration;
@@ -19,11 +21,13 @@ use rusqlite::Connection;
 /// Least time between two checkpoints: each syncs the database file, so they are batched.
 const GAP: Duration = Duration::from_millis(100);
 /// Log frames (pages of 4 KiB by default) past which a checkpoint also makes
-/// the writer start the log again: about 256 MiB. Below it the log starts
+/// the writer start the log again: about 64 MiB. Below it the log starts
 /// again by itself in the first pause of a few milliseconds between commits.
-const RESTART_FRAMES: i64 = 65_536;
-/// Size the log file is cut back to when it starts again (`journal_size_limit`).
-pub(super) const LOG_KEEP_BYTES: i64 = 64 * 1024 * 1024;
+const RESTART_FRAMES: i64 = 16_384;
+/// Frames left uncopied after which the restarting checkpoint runs.
+const CATCH_UP_FRAMES: i64 = 256;
+/// Most catch-up passes before it runs anyway.
+const MAX_CATCH_UP_PASSES: usize = 8;
 
 /// Wakes the checkpoint thread after commits. The thread ends when this is dropped.
 #[derive(Debug)]
@@ -49,10 +53,13 @@ impl Checkpointer {
 }
 
 fn run(path: &str, woken: &Receiver<()>) {
-    let opened = Connection::open(path).and_then(|c| {
-        // Short: a checkpoint that waits holds the writer back; it tries again later instead.
-        c.busy_timeout(Duration::from_millis(250))?;
-        c.pragma_update(None, "journal_size_limit", LOG_KEEP_BYTES)?;
+    let opened = Connection::open(path).and_then(|mut c| {
+        // Retried every millisecond, for a quarter of a second at most: a
+        // checkpoint that waits longer holds the writer back; it tries again later instead.
+        c.busy_handler(Some(|attempt| {
+            std::thread::sleep(Duration::from_millis(1));
+            attempt < 250
+        }))?;
         Ok(c)
     });
     let conn = match opened {
@@ -70,14 +77,22 @@ fn run(path: &str, woken: &Receiver<()>) {
     }
 }
 
-/// One passive checkpoint, then, when the log has grown to `restart_at` frames,
-/// one that copies the rest while holding the writer back (short: the passive
-/// one copied nearly all), so the writer's next commit starts the log again.
+/// One passive checkpoint; when the log has grown to `restart_at` frames,
+/// more passive ones until only the few frames committed meanwhile are left
+/// (each pass copies what the writer added during the one before), then one
+/// that copies those while holding the writer back, so its next commit starts
+/// the log again. The writer waits for a handful of frames, not thousands.
 /// Returns the frames in the log.
 fn checkpoint(conn: &Connection, restart_at: i64) -> rusqlite::Result<i64> {
-    let (_busy, log, _copied) = mode(conn, "PASSIVE")?;
+    let (_busy, mut log, mut copied) = mode(conn, "PASSIVE")?;
     if log < restart_at {
         return Ok(log);
+    }
+    for _ in 0..MAX_CATCH_UP_PASSES {
+        if log - copied <= CATCH_UP_FRAMES {
+            break;
+        }
+        (_, log, copied) = mode(conn, "PASSIVE")?;
     }
     Ok(mode(conn, "RESTART")?.1)
 }

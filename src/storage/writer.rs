@@ -44,10 +44,7 @@ impl Writer {
         let checkpointer = match db.conn.path().filter(|p| !p.is_empty()) {
             Some(path) => {
                 let checkpointer = Checkpointer::spawn(path)?;
-                let no_auto = db.conn.pragma_update(None, "wal_autocheckpoint", 0);
-                no_auto
-                    .and_then(|()| db.conn.pragma_update(None, "journal_size_limit", super::checkpoint::LOG_KEEP_BYTES))
-                    .map_err(std::io::Error::other)?;
+                db.conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(std::io::Error::other)?;
                 Some(checkpointer)
             }
             None => None,
