@@ -7,6 +7,10 @@ use std::time::{Duration, Instant};
 use crate::engine::command::Event;
 use crate::model::{ChatMessage, MessageKind, Sender};
 
+/// Most messages a thread keeps in memory; older ones stay in the history
+/// database only. Bounds the window's memory however long a chat runs.
+pub const MAX_THREAD_MESSAGES: usize = 2_000;
+
 /// How long "agent is typing…" stays after the last typing event.
 pub const TYPING_SHOWN_FOR: Duration = Duration::from_secs(5);
 
@@ -20,6 +24,8 @@ pub struct ChatThread {
     pub typing_at: Option<Instant>,
     /// Where the conversation stands, from the latest presence event.
     pub live: Option<LiveState>,
+    /// Older messages no longer held here (see [`MAX_THREAD_MESSAGES`]).
+    pub dropped: usize,
 }
 
 /// The live state of a conversation, from the Notifications API events.
@@ -88,6 +94,11 @@ impl ChatThread {
         self.messages.insert(index, msg);
         if presence {
             self.live = live_state(&self.messages);
+        }
+        let excess = self.messages.len().saturating_sub(MAX_THREAD_MESSAGES);
+        if excess > 0 {
+            self.messages.drain(..excess);
+            self.dropped += excess;
         }
     }
 }
@@ -256,5 +267,20 @@ mod tests {
         assert_eq!(chats.fresh_customer_id("Emulator", "jane+2@example.com"), "jane+3@example.com");
         assert_eq!(chats.fresh_customer_id("Other", "jane@example.com"), "jane+2@example.com");
         assert_eq!(chats.fresh_customer_id("Emulator", "customer-7"), "customer-7-2");
+    }
+
+    #[test]
+    fn a_long_thread_keeps_the_newest_messages_and_counts_the_rest() {
+        let mut chats = Chats::default();
+        let start = datetime!(2026-01-01 10:00 UTC);
+        for i in 0..MAX_THREAD_MESSAGES + 10 {
+            let at = start + time::Duration::seconds(i64::try_from(i).unwrap_or(0));
+            chats.add(msg(Sender::Agent, &format!("m{i}"), at), Instant::now());
+        }
+        let t = chats.thread(&ThreadKey::new("Emulator", "c1")).unwrap();
+        assert_eq!(t.messages.len(), MAX_THREAD_MESSAGES);
+        assert_eq!(t.dropped, 10);
+        assert_eq!(t.messages[0].text, "m10", "the oldest ten went");
+        assert_eq!(t.messages.last().map(|m| m.text.as_str()), Some(format!("m{}", MAX_THREAD_MESSAGES + 9).as_str()));
     }
 }

@@ -64,6 +64,8 @@ impl ChatView {
             .show(ui, |ui| {
                 if shown < total && ui.button(format!("Show older messages ({} more)", total - shown)).clicked() {
                     show_older = true;
+                } else if shown == total && thread.dropped > 0 {
+                    ui.weak(format!("{} earlier messages are in the history only (Traffic, exports)", thread.dropped));
                 }
                 for msg in &thread.messages[total - shown..] {
                     if let Some(r) = message_ui(ui, msg, &mut self.failing_receipt, auto_delivered) {
