@@ -81,6 +81,8 @@ UPDATE messages SET delivery_key = substr(delivery_key, instr(delivery_key, '|')
 /// One connection to the history database.
 pub struct Db {
     pub(crate) conn: Connection,
+    /// Where the history cap's scans by age and by size go on from.
+    pub(super) prune_cursors: (super::prune::Cursor, super::prune::Cursor),
 }
 
 impl std::fmt::Debug for Db {
@@ -167,7 +169,7 @@ impl Db {
         // ever longer sleeps: a checkpoint holds the writer back for a few
         // milliseconds, and the writer should go on as soon as it is done.
         conn.busy_handler(Some(retry_for_five_seconds))?;
-        let mut db = Db { conn };
+        let mut db = Db { conn, prune_cursors: (super::prune::START, super::prune::START) };
         db.migrate()?;
         Ok(db)
     }

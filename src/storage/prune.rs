@@ -21,8 +21,8 @@ use super::queries::time_ms;
 pub const PRUNE_EVERY: Duration = Duration::from_secs(1);
 /// Rows deleted per statement (keeps each pause of the writer short).
 const BATCH: i64 = 500;
-/// Most statements per prune run; the rest waits for the next run.
-const MAX_BATCHES: usize = 50;
+/// Most windows per prune run and limit; the rest waits for the next run.
+const MAX_BATCHES: usize = 4;
 
 /// Environment variable overriding [`HistoryLimits::max_bytes`], in MiB.
 pub const MAX_MB_ENV: &str = "GENESYS_DESK_HISTORY_MAX_MB";
@@ -77,24 +77,59 @@ pub struct Pruned {
     pub by_size: u64,
 }
 
-/// Traffic rows that may go, oldest first (see the module comment for the ones that stay).
-const DELETABLE: &str = "SELECT t.id FROM traffic t
-     WHERE t.at_ms < ?1
-       AND NOT (t.direction = 'incoming' AND t.verdict = 'valid' AND t.status BETWEEN 200 AND 299
-                AND t.delivery_key IS NOT NULL
-                AND EXISTS (SELECT 1 FROM messages m
-                            WHERE m.account = t.account AND m.delivery_key = t.delivery_key AND m.is_read = 0))
-     ORDER BY t.at_ms, t.id LIMIT ?2";
+/// The next [`WINDOW`] traffic rows after a position, oldest first, each with
+/// whether it may go (see the module comment for the ones that stay).
+const WINDOW_ROWS: &str = "SELECT t.id, t.at_ms,
+       NOT (t.direction = 'incoming' AND t.verdict = 'valid' AND t.status BETWEEN 200 AND 299
+            AND t.delivery_key IS NOT NULL
+            AND EXISTS (SELECT 1 FROM messages m
+                        WHERE m.account = t.account AND m.delivery_key = t.delivery_key AND m.is_read = 0))
+     FROM traffic t
+     WHERE (t.at_ms, t.id) > (?1, ?2) AND t.at_ms < ?3
+     ORDER BY t.at_ms, t.id LIMIT ?4";
 
-fn delete_batch(conn: &Connection, before_ms: i64, rows: i64) -> Result<u64> {
-    let n = conn.execute(&format!("DELETE FROM traffic WHERE id IN ({DELETABLE})"), params![before_ms, rows])?;
-    Ok(n as u64)
+/// Rows looked at per statement. Bounds each run's work when most rows must
+/// stay (a history full of unread chats): a scan from the oldest row each
+/// time held the writer, and every webhook waiting on it, for seconds.
+const WINDOW: i64 = 2_000;
+
+/// Where a scan for deletable rows goes on from: (at_ms, id) of the last row looked at.
+pub(super) type Cursor = (i64, i64);
+/// Before every row.
+pub(super) const START: Cursor = (i64::MIN, i64::MIN);
+
+/// Deletes up to `rows` deletable rows older than `before_ms` in the window after
+/// `cursor`, and moves the cursor past the window (back to the start at the end).
+/// Returns the rows deleted and whether the window reached the end.
+fn delete_batch(conn: &Connection, cursor: &mut Cursor, before_ms: i64, rows: i64) -> Result<(u64, bool)> {
+    let mut stmt = conn.prepare_cached(WINDOW_ROWS)?;
+    let mut seen = 0;
+    let mut doomed = Vec::new();
+    let mut found = stmt.query(params![cursor.0, cursor.1, before_ms, WINDOW])?;
+    while let Some(row) = found.next()? {
+        let (id, at_ms, deletable): (i64, i64, bool) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        seen += 1;
+        *cursor = (at_ms, id);
+        if deletable && i64::try_from(doomed.len()).unwrap_or(i64::MAX) < rows {
+            doomed.push(id);
+        }
+    }
+    let ended = seen < WINDOW;
+    if ended {
+        *cursor = START;
+    }
+    let mut delete = conn.prepare_cached("DELETE FROM traffic WHERE id = ?1")?;
+    for id in &doomed {
+        delete.execute([id])?;
+    }
+    Ok((doomed.len() as u64, ended))
 }
 
 /// About how many traffic rows hold `excess` bytes (at least 1, at most [`BATCH`]),
-/// so the size cap deletes little more than it must.
+/// so the size cap deletes little more than it must. The row count is taken from
+/// the ends of the rowid range (a `COUNT(*)` reads the whole table).
 fn rows_for(conn: &Connection, used: u64, excess: u64) -> Result<i64> {
-    let rows: i64 = conn.query_row("SELECT COUNT(*) FROM traffic", [], |r| r.get(0))?;
+    let rows: i64 = conn.query_row("SELECT COALESCE(MAX(id) - MIN(id) + 1, 0) FROM traffic", [], |r| r.get(0))?;
     let per_row = used / u64::try_from(rows.max(1)).unwrap_or(1);
     let needed = excess.div_ceil(per_row.max(1));
     Ok(i64::try_from(needed).unwrap_or(BATCH).clamp(1, BATCH))
@@ -115,16 +150,16 @@ impl Db {
     }
 
     /// Applies `limits` as of `now`, in one transaction: by age, then by size.
-    /// Bounded work per call; a later call continues.
+    /// Bounded work per call (at most [`MAX_BATCHES`] windows); a later call continues.
     pub fn prune(&mut self, limits: &HistoryLimits, now: OffsetDateTime) -> Result<Pruned> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut pruned = Pruned::default();
         let max_age_ms = i64::try_from(limits.max_age.as_millis()).unwrap_or(i64::MAX);
         let cutoff = time_ms(now).saturating_sub(max_age_ms);
         for _ in 0..MAX_BATCHES {
-            let n = delete_batch(&tx, cutoff, BATCH)?;
+            let (n, ended) = delete_batch(&tx, &mut self.prune_cursors.0, cutoff, BATCH)?;
             pruned.by_age += n;
-            if n == 0 {
+            if ended {
                 break;
             }
         }
@@ -134,9 +169,9 @@ impl Db {
                 break;
             }
             let rows = rows_for(&tx, used, used - limits.max_bytes)?;
-            let n = delete_batch(&tx, i64::MAX, rows)?;
+            let (n, ended) = delete_batch(&tx, &mut self.prune_cursors.1, i64::MAX, rows)?;
             pruned.by_size += n;
-            if n == 0 {
+            if ended && n == 0 {
                 break;
             }
         }
