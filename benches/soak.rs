@@ -22,6 +22,10 @@ use genesys_desk::config::defaults::EMULATOR_WEBHOOK_SECRET;
 use genesys_desk::engine::{self, Event};
 use genesys_desk::webhook::signature::sign;
 
+/// The app's allocator (`src/main.rs`), so memory behaves as in the app.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TEXT: &str = include_str!("../tests/webhook_samples/outbound-text.json");
 
 fn env_number(name: &str, default: u64) -> u64 {

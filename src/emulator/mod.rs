@@ -106,8 +106,10 @@ struct Shared {
     conversations: Mutex<HashMap<String, Conversation>>,
     /// OAuth client id → its rate-limit window.
     rate_windows: Mutex<HashMap<String, RateWindow>>,
-    requests: Mutex<Vec<RequestRecord>>,
-    deliveries: Mutex<Vec<DeliveryRecord>>,
+    /// The newest [`LOG_CAP`] requests and deliveries (the app runs the
+    /// emulator for as long as it is open).
+    requests: Mutex<std::collections::VecDeque<RequestRecord>>,
+    deliveries: Mutex<std::collections::VecDeque<DeliveryRecord>>,
     events: broadcast::Sender<EmulatorEvent>,
     http: reqwest::Client,
     cancel: CancellationToken,
@@ -154,8 +156,8 @@ impl EmulatorState {
                 notifications,
                 conversations: Mutex::new(HashMap::new()),
                 rate_windows: Mutex::new(HashMap::new()),
-                requests: Mutex::new(Vec::new()),
-                deliveries: Mutex::new(Vec::new()),
+                requests: Mutex::new(std::collections::VecDeque::new()),
+                deliveries: Mutex::new(std::collections::VecDeque::new()),
                 events,
                 http,
                 cancel: CancellationToken::new(),
@@ -186,14 +188,14 @@ impl EmulatorState {
         &self.shared.base_url
     }
 
-    /// Every request handled so far.
+    /// The requests handled so far (the newest [`LOG_CAP`]).
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.shared.requests.lock().clone()
+        self.shared.requests.lock().iter().cloned().collect()
     }
 
-    /// Every finished webhook delivery so far.
+    /// The finished webhook deliveries so far (the newest [`LOG_CAP`]).
     pub fn deliveries(&self) -> Vec<DeliveryRecord> {
-        self.shared.deliveries.lock().clone()
+        self.shared.deliveries.lock().iter().cloned().collect()
     }
 
     /// Live events (requests, delivery attempts, deliveries).
@@ -203,8 +205,8 @@ impl EmulatorState {
 
     fn emit(&self, event: EmulatorEvent) {
         match &event {
-            EmulatorEvent::Request(r) => self.shared.requests.lock().push(r.clone()),
-            EmulatorEvent::Delivery(d) => self.shared.deliveries.lock().push(d.clone()),
+            EmulatorEvent::Request(r) => keep_newest(&mut self.shared.requests.lock(), r.clone()),
+            EmulatorEvent::Delivery(d) => keep_newest(&mut self.shared.deliveries.lock(), d.clone()),
             EmulatorEvent::DeliveryAttempt { .. } | EmulatorEvent::ConversationEnded { .. } => {}
         }
         // No subscriber is fine.
@@ -354,6 +356,16 @@ impl Drop for RunningEmulator {
     }
 }
 
+/// Requests and deliveries the emulator remembers for [`RunningEmulator::requests`] and `deliveries`.
+pub const LOG_CAP: usize = 10_000;
+
+fn keep_newest<T>(log: &mut std::collections::VecDeque<T>, item: T) {
+    if log.len() == LOG_CAP {
+        log.pop_front();
+    }
+    log.push_back(item);
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -392,5 +404,12 @@ mod tests {
         let (second, starts) = s.conversation_for("c1");
         assert_ne!(second, first);
         assert!(starts);
+    }
+
+    #[test]
+    fn the_request_log_keeps_the_newest() {
+        let mut log = std::collections::VecDeque::new();
+        (0..=LOG_CAP).for_each(|i| keep_newest(&mut log, i));
+        assert_eq!((log.len(), log.front(), log.back()), (LOG_CAP, Some(&1), Some(&LOG_CAP)));
     }
 }
