@@ -208,3 +208,15 @@ fn new_conversation_opens_the_form_with_a_fresh_customer_id() {
     assert_eq!(ui.app().views.chat.form.ticket.email, "jane+2@example.com");
     ui.harness.get_by_label("Start chat");
 }
+
+#[test]
+fn a_thread_past_the_memory_cap_says_where_its_earliest_messages_are() {
+    let first = agent_reply("the oldest message still held");
+    let key = first.thread_key();
+    let mut ui = open_thread_with(first);
+    assert!(ui.harness.query_by_label_contains("earlier messages").is_none());
+    // As after MAX_THREAD_MESSAGES (unit-tested in app::chats) plus four more arrived.
+    ui.harness.state_mut().state.chats.threads.get_mut(&key).unwrap().dropped = 4;
+    ui.settle();
+    ui.harness.get_by_label("4 earlier messages are in the history only (Traffic, exports)");
+}

@@ -129,7 +129,12 @@ fn delete_batch(conn: &Connection, cursor: &mut Cursor, before_ms: i64, rows: i6
 /// so the size cap deletes little more than it must. The row count is taken from
 /// the ends of the rowid range (a `COUNT(*)` reads the whole table).
 fn rows_for(conn: &Connection, used: u64, excess: u64) -> Result<i64> {
-    let rows: i64 = conn.query_row("SELECT COALESCE(MAX(id) - MIN(id) + 1, 0) FROM traffic", [], |r| r.get(0))?;
+    // Two subqueries: MIN and MAX in one SELECT would read every row.
+    let rows: i64 = conn.query_row(
+        "SELECT COALESCE((SELECT MAX(id) FROM traffic) - (SELECT MIN(id) FROM traffic) + 1, 0)",
+        [],
+        |r| r.get(0),
+    )?;
     let per_row = used / u64::try_from(rows.max(1)).unwrap_or(1);
     let needed = excess.div_ceil(per_row.max(1));
     Ok(i64::try_from(needed).unwrap_or(BATCH).clamp(1, BATCH))
