@@ -239,7 +239,7 @@ async fn the_writer_group_commits_concurrent_deliveries() {
         let writer = writer.clone();
         // Every id twice: retries racing each other must still give one message each.
         tasks.push(tokio::spawn(async move {
-            writer.insert_delivery(delivery("Acme", &format!("m{}", i % 100), "t", true)).await.unwrap()
+            writer.insert_delivery(delivery("Acme", &format!("m{}", i % 100), "t", true), None).await.unwrap()
         }));
     }
     let mut attempts = Vec::new();

@@ -164,6 +164,12 @@ impl Db {
     fn prepare(mut conn: Connection) -> Result<Db> {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Plans chosen once per statement: otherwise SQLite (built with STAT4)
+        // recompiles a cached statement whenever a value bound to an indexed
+        // column changes (https://sqlite.org/c3ref/prepare.html, "WHERE clause
+        // parameter"), i.e. for every delivery's attempt lookup. The schema has
+        // one index per lookup and no statistics, so the plans do not change.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         // Readers in other processes may hold the WAL briefly; wait instead of failing.
         // Retried every millisecond (for up to 5 s), not SQLite's default of
         // ever longer sleeps: a checkpoint holds the writer back for a few

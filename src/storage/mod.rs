@@ -8,6 +8,7 @@
 //! simulate, from the agent (webhook), and system/presence lines.
 //! Bodies and headers are redacted (`model::traffic::redact_*`) before they are written.
 
+mod batch;
 mod chat;
 mod checkpoint;
 mod db;

@@ -175,15 +175,17 @@ pub(crate) fn insert_traffic_row(
     Ok(conn.last_insert_rowid())
 }
 
+const NEWEST_ATTEMPT: &str = "SELECT COALESCE(MAX(attempt), 0) FROM traffic WHERE account = ?1 AND delivery_key = ?2";
+const MESSAGE_OF_DELIVERY: &str = "SELECT id FROM messages WHERE account = ?1 AND delivery_key = ?2";
+const RECEIPT_UPDATE: &str = "UPDATE messages SET status = ?1 WHERE genesys_id = ?2 AND sender = 'customer'";
+
 pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Result<DeliveryStored> {
     let account = &record.traffic.account;
     // The newest attempt of this key, from the index on (account, delivery_key,
     // attempt): one lookup however often the delivery was re-sent (counting the
     // earlier rows grew with every repeat of a replayed delivery).
     let earlier: i64 = match &record.key {
-        Some(key) => conn
-            .prepare_cached("SELECT COALESCE(MAX(attempt), 0) FROM traffic WHERE account = ?1 AND delivery_key = ?2")?
-            .query_row(params![account, key.0], |row| row.get(0))?,
+        Some(key) => conn.prepare_cached(NEWEST_ATTEMPT)?.query_row(params![account, key.0], |row| row.get(0))?,
         None => 0,
     };
     let attempt = u32::try_from(earlier + 1).unwrap_or(u32::MAX);
@@ -197,7 +199,7 @@ pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Res
                 (Some(id), _) => Some(id),
                 (None, Some(key)) => {
                     duplicate = true;
-                    conn.prepare_cached("SELECT id FROM messages WHERE account = ?1 AND delivery_key = ?2")?
+                    conn.prepare_cached(MESSAGE_OF_DELIVERY)?
                         .query_row(params![message.account, key.0], |row| row.get(0))
                         .optional()?
                 }
@@ -206,8 +208,7 @@ pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Res
         }
     };
     if let (Some((genesys_id, status)), false) = (&record.receipt, duplicate) {
-        conn.prepare_cached("UPDATE messages SET status = ?1 WHERE genesys_id = ?2 AND sender = 'customer'")?
-            .execute(params![json_text(status), genesys_id])?;
+        conn.prepare_cached(RECEIPT_UPDATE)?.execute(params![json_text(status), genesys_id])?;
     }
     Ok(DeliveryStored { traffic_id, attempt, duplicate, message_id })
 }
@@ -364,3 +365,6 @@ impl Db {
         stmt.query_row([id], traffic_from_row).optional()?.map(traffic_from_values).transpose()
     }
 }
+
+#[cfg(test)]
+pub(super) mod tests;

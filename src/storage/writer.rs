@@ -7,20 +7,27 @@
 //! then acknowledges every waiter. Checkpoints run beside it ([`super::checkpoint`]),
 //! so no commit waits for the log to be copied into the database file.
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
 
 use super::checkpoint::Checkpointer;
 use super::prune::{HistoryLimits, PRUNE_EVERY};
-use super::queries::{self, DeliveryRecord, DeliveryStored};
+use super::queries::{DeliveryRecord, DeliveryStored};
 use super::{Db, Error, Result};
 use crate::model::TrafficEntry;
 
 /// Most jobs folded into one transaction (bounds the latency of the first one).
 const MAX_BATCH: usize = 512;
+/// Longest a batch waits for jobs announced as on their way ([`WriterHandle::on_its_way`]).
+const LINGER: Duration = Duration::from_micros(500);
 
-type Call = Box<dyn FnOnce(&mut Db) + Send>;
+pub(super) type Call = Box<dyn FnOnce(&mut Db) + Send>;
 
-enum Job {
+pub(super) enum Job {
     Delivery(Box<DeliveryRecord>, oneshot::Sender<Result<DeliveryStored>>),
     Traffic(Box<TrafficEntry>, oneshot::Sender<Result<i64>>),
     Call(Call),
@@ -40,7 +47,8 @@ impl Writer {
     /// [`Self::spawn`] with the history capped at `limits` (checked at most once
     /// per [`PRUNE_EVERY`], between batches, and when the writer starts).
     pub fn spawn_with(db: Db, limits: HistoryLimits) -> std::io::Result<WriterHandle> {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = mpsc::channel();
+        let coming = Arc::new(AtomicUsize::new(0));
         let checkpointer = match db.conn.path().filter(|p| !p.is_empty()) {
             Some(path) => {
                 let checkpointer = Checkpointer::spawn(path)?;
@@ -49,17 +57,30 @@ impl Writer {
             }
             None => None,
         };
-        std::thread::Builder::new()
-            .name("genesys-desk-history".into())
-            .spawn(move || run(db, rx, limits, checkpointer))?;
-        Ok(WriterHandle { tx })
+        std::thread::Builder::new().name("genesys-desk-history".into()).spawn({
+            let coming = Arc::clone(&coming);
+            move || run(db, &rx, &coming, limits, checkpointer)
+        })?;
+        Ok(WriterHandle { tx, coming })
     }
 }
 
 /// Queues work for the writer thread. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct WriterHandle {
-    tx: mpsc::UnboundedSender<Job>,
+    tx: mpsc::Sender<Job>,
+    /// Jobs announced by [`Self::on_its_way`] and not queued yet.
+    coming: Arc<AtomicUsize>,
+}
+
+/// A job that will be queued soon (see [`WriterHandle::on_its_way`]); dropping it withdraws it.
+#[derive(Debug)]
+pub struct OnItsWay(Arc<AtomicUsize>);
+
+impl Drop for OnItsWay {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl std::fmt::Debug for Job {
@@ -73,10 +94,22 @@ impl std::fmt::Debug for Job {
 }
 
 impl WriterHandle {
+    /// Tells the writer a job is being prepared (a webhook being checked), so
+    /// a batch committing now waits a moment for it: under load one commit
+    /// then holds many deliveries, instead of each few paying for the pages
+    /// every commit rewrites. Hold the guard until the job is queued.
+    pub fn on_its_way(&self) -> OnItsWay {
+        self.coming.fetch_add(1, Ordering::AcqRel);
+        OnItsWay(Arc::clone(&self.coming))
+    }
+
     /// Stores a webhook delivery; resolves once its transaction is committed.
-    pub async fn insert_delivery(&self, record: DeliveryRecord) -> Result<DeliveryStored> {
+    /// `announced` (from [`Self::on_its_way`]) is released once the job is queued.
+    pub async fn insert_delivery(&self, record: DeliveryRecord, announced: Option<OnItsWay>) -> Result<DeliveryStored> {
         let (done, wait) = oneshot::channel();
-        self.tx.send(Job::Delivery(Box::new(record), done)).map_err(|_| Error::WriterStopped)?;
+        let sent = self.tx.send(Job::Delivery(Box::new(record), done));
+        drop(announced);
+        sent.map_err(|_| Error::WriterStopped)?;
         wait.await.map_err(|_| Error::WriterStopped)?
     }
 
@@ -117,26 +150,48 @@ impl WriterHandle {
     }
 }
 
-fn run(mut db: Db, mut rx: mpsc::UnboundedReceiver<Job>, limits: HistoryLimits, checkpointer: Option<Checkpointer>) {
+fn run(
+    mut db: Db,
+    rx: &mpsc::Receiver<Job>,
+    coming: &AtomicUsize,
+    limits: HistoryLimits,
+    checkpointer: Option<Checkpointer>,
+) {
     prune(&mut db, &limits);
-    let mut pruned_at = std::time::Instant::now();
-    while let Some(first) = rx.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        commit_batch(&mut db, batch);
+    let mut pruned_at = Instant::now();
+    while let Ok(first) = rx.recv() {
+        let batch = gather(first, rx, coming);
+        super::batch::commit(&mut db, batch);
         if let Some(checkpointer) = &checkpointer {
             checkpointer.nudge();
         }
         if pruned_at.elapsed() >= PRUNE_EVERY {
             prune(&mut db, &limits);
-            pruned_at = std::time::Instant::now();
+            pruned_at = Instant::now();
         }
     }
+}
+
+/// `first` and everything queued behind it; while jobs are announced as on
+/// their way, waits for them too, up to [`LINGER`] after `first`.
+fn gather(first: Job, rx: &mpsc::Receiver<Job>, coming: &AtomicUsize) -> Vec<Job> {
+    let until = Instant::now() + LINGER;
+    let mut batch = vec![first];
+    while batch.len() < MAX_BATCH {
+        if let Ok(job) = rx.try_recv() {
+            batch.push(job);
+            continue;
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        if coming.load(Ordering::Acquire) == 0 || left.is_zero() {
+            break;
+        }
+        match rx.recv_timeout(left) {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    batch
 }
 
 /// Applies the cap; a failure is logged (the next run tries again), never fatal.
@@ -147,74 +202,5 @@ fn prune(db: &mut Db, limits: &HistoryLimits) {
         }
         Ok(_) => {}
         Err(e) => tracing::warn!("history cap not applied: {e}"),
-    }
-}
-
-/// Runs `job` in a savepoint, so a failing job leaves the batch's other rows
-/// in. The statements are prepared once (a `Savepoint` guard would compile
-/// them for every job, on the one thread every delivery waits for).
-fn in_savepoint<T>(
-    conn: &rusqlite::Connection,
-    job: impl FnOnce(&rusqlite::Connection) -> Result<T>,
-) -> rusqlite::Result<Result<T>> {
-    conn.prepare_cached("SAVEPOINT job")?.execute([])?;
-    let result = job(conn);
-    if result.is_err() {
-        conn.prepare_cached("ROLLBACK TO job")?.execute([])?;
-    }
-    conn.prepare_cached("RELEASE job")?.execute([])?;
-    Ok(result)
-}
-
-/// Answers waiting after the commit: a waiter is told "stored" only once it is.
-enum Ack {
-    Delivery(oneshot::Sender<Result<DeliveryStored>>, Result<DeliveryStored>),
-    Traffic(oneshot::Sender<Result<i64>>, Result<i64>),
-}
-
-fn commit_batch(db: &mut Db, batch: Vec<Job>) {
-    let path = db.conn.path().filter(|p| !p.is_empty()).map(str::to_string);
-    let path = path.as_deref();
-    let mut acks = Vec::with_capacity(batch.len());
-    let mut calls = Vec::new();
-    let outcome = (|| -> rusqlite::Result<()> {
-        // IMMEDIATE: the write lock is taken (waiting for a checkpoint that holds
-        // it) before anything is read, so the batch never finds its snapshot stale.
-        let tx = db.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for job in batch.into_iter() {
-            match job {
-                Job::Call(call) => calls.push(call),
-                Job::Delivery(record, done) => {
-                    let result = in_savepoint(&tx, |conn| queries::insert_delivery(conn, &record))?;
-                    acks.push(Ack::Delivery(done, result));
-                }
-                Job::Traffic(entry, done) => {
-                    let result = in_savepoint(&tx, |conn| queries::insert_traffic_row(conn, &entry, None, None))?;
-                    acks.push(Ack::Traffic(done, result));
-                }
-            }
-        }
-        tx.commit()
-    })();
-    // Every waiter of a failed commit gets the same cause.
-    let failed = outcome.err().map(std::sync::Arc::new);
-    for ack in acks {
-        match (ack, &failed) {
-            (Ack::Delivery(done, result), None) => {
-                let _ = done.send(result.map_err(|e| e.at_path(path)));
-            }
-            (Ack::Traffic(done, result), None) => {
-                let _ = done.send(result.map_err(|e| e.at_path(path)));
-            }
-            (Ack::Delivery(done, _), Some(e)) => {
-                let _ = done.send(Err(Error::commit(e.clone(), path)));
-            }
-            (Ack::Traffic(done, _), Some(e)) => {
-                let _ = done.send(Err(Error::commit(e.clone(), path)));
-            }
-        }
-    }
-    for call in calls {
-        call(db);
     }
 }

@@ -307,6 +307,8 @@ async fn receive(
 ) -> Result<&'static str, HookError> {
     let started = Instant::now();
     let body = read_body(&headers, body, state.inner.max_body_bytes).await;
+    // From here on the delivery is a few microseconds from the writer's queue.
+    let announced = state.inner.writer.on_its_way();
     let accounts = state.accounts();
     let local = local_caller(peer.map(|Extension(ConnectInfo(addr))| addr), &headers);
     let received_at = OffsetDateTime::now_utc();
@@ -329,7 +331,7 @@ async fn receive(
     traffic.response_body = answer;
     traffic.latency_ms = Some(started.elapsed().as_millis() as u64);
     let record = DeliveryRecord { traffic: traffic.clone(), key: record_key, message: chat.clone(), receipt };
-    let stored = state.inner.writer.insert_delivery(record).await.map_err(|err| {
+    let stored = state.inner.writer.insert_delivery(record, Some(announced)).await.map_err(|err| {
         tracing::error!("webhook delivery for {} not stored: {err}", delivery.account);
         HookError::NotStored(err)
     })?;
