@@ -120,8 +120,14 @@ fn every_acknowledged_delivery_survives_sigkill() {
     assert!(acked.len() < TOTAL, "the kill should land mid-burst ({} of {TOTAL} acknowledged)", acked.len());
 
     let db = Db::open(&Paths::under(home.path()).history_db()).unwrap();
-    let missing: Vec<usize> =
-        acked.iter().copied().filter(|i| db.find_message(&format!("kill-{i:05}")).unwrap().is_none()).collect();
+    let stored: std::collections::HashSet<String> = db
+        .list_threads(None)
+        .unwrap()
+        .iter()
+        .flat_map(|t| db.list_messages(&t.account, &t.customer_id).unwrap())
+        .filter_map(|m| m.genesys_id)
+        .collect();
+    let missing: Vec<usize> = acked.iter().copied().filter(|i| !stored.contains(&format!("kill-{i:05}"))).collect();
     assert!(missing.is_empty(), "acknowledged but lost after SIGKILL: {missing:?}");
     let traffic = db.count_traffic(&TrafficFilter::default()).unwrap() as usize;
     assert!(traffic >= acked.len(), "{traffic} traffic rows for {} acknowledged deliveries", acked.len());

@@ -78,13 +78,37 @@ fn a_version_1_history_keeps_counting_attempts_after_the_upgrade() {
     .unwrap();
     drop(conn);
     let mut db = Db::open(&path).unwrap();
-    assert_eq!(db.schema_version().unwrap(), 2);
+    assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mut stmt = conn.prepare("PRAGMA index_info(traffic_delivery)").unwrap();
     let columns: Vec<String> = stmt.query_map([], |row| row.get(2)).unwrap().map(Result::unwrap).collect();
     assert_eq!(columns, ["account", "delivery_key", "attempt"]);
     let retry = db.insert_delivery(&delivery("Acme", "m1", "t1", true)).unwrap();
     assert_eq!((retry.attempt, retry.duplicate), (3, true), "a retry after the upgrade is still the same delivery");
+}
+
+#[test]
+fn a_version_2_history_indexes_only_customer_messages_by_genesys_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    drop(Db::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX messages_genesys; CREATE INDEX messages_genesys ON messages (genesys_id); PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut db = Db::open(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let sql: String =
+        conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'messages_genesys'", [], |row| row.get(0)).unwrap();
+    assert!(sql.ends_with("WHERE sender = 'customer'"), "{sql}");
+    let mut ours = agent_message("Acme", "cust-1", "in-1", "hi", datetime!(2025-01-15 10:00 UTC));
+    ours.sender = Sender::Customer;
+    db.insert_message(&ours).unwrap();
+    let failed = DeliveryStatus::Failed("MediaTypeNotAllowed".into());
+    assert_eq!(db.update_message_status("in-1", &failed).unwrap(), 1, "a receipt still finds our message");
 }
 
 #[test]
@@ -213,10 +237,11 @@ fn threads_messages_status_and_lookup() {
 
     let failed = DeliveryStatus::Failed("MediaTypeNotAllowed".into());
     assert_eq!(db.update_message_status("in-1", &failed).unwrap(), 1);
-    let found = db.find_message("in-1").unwrap().unwrap();
+    let found = db.find_customer_message("in-1").unwrap().unwrap();
     assert_eq!(found.status, failed);
     assert_eq!(found.sender, Sender::Customer);
-    assert!(db.find_message("nope").unwrap().is_none());
+    assert_eq!(db.message(found.id.unwrap()).unwrap().unwrap().text, found.text, "the same row by its id");
+    assert!(db.find_customer_message("nope").unwrap().is_none());
 }
 
 #[test]

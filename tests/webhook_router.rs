@@ -346,7 +346,11 @@ async fn a_failed_receipt_marks_our_customer_message_failed() {
     let (status, _) = send(&h, post("/hooks/Acme%20Dev", receipt, Some(&sign(SECRET, receipt)))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(next(&mut h).await.chat_message.unwrap().kind, MessageKind::Receipt);
-    let ours = h.writer.call(|db| db.find_message("e4d1a9b2c7f84a0a9f3e2b1c0d9e8f7a").unwrap().unwrap()).await.unwrap();
+    let ours = h
+        .writer
+        .call(|db| db.find_customer_message("e4d1a9b2c7f84a0a9f3e2b1c0d9e8f7a").unwrap().unwrap())
+        .await
+        .unwrap();
     assert_eq!(ours.sender, genesys_desk::model::Sender::Customer);
     match ours.status {
         genesys_desk::model::DeliveryStatus::Failed(reason) => {

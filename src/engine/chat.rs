@@ -182,13 +182,11 @@ async fn post_image(shared: Shared, account: Account, client: Client, customer_i
     post(&shared, &client, &account, inbound, shown).await;
 }
 
-async fn post_receipt(
-    shared: Shared,
-    client: Client,
-    customer_id: String,
-    message_id: String,
-    outcome: ReceiptOutcome,
-) {
+/// The customer, the agent message's Genesys id and its history row.
+pub(super) type ReceiptTarget = (String, String, Option<i64>);
+
+async fn post_receipt(shared: Shared, client: Client, target: ReceiptTarget, outcome: ReceiptOutcome) {
+    let (customer_id, message_id, row) = target;
     let (status, shown) = match &outcome {
         ReceiptOutcome::Delivered => (ReceiptStatus::Delivered, DeliveryStatus::Delivered),
         ReceiptOutcome::Failed { reason } => (
@@ -198,8 +196,8 @@ async fn post_receipt(
     };
     match client.send_receipt(&customer_id, &message_id, &status).await {
         Ok(_) => {
-            let lookup = message_id.clone();
-            match shared.writer.run(move |db| db.find_message(&lookup)).await {
+            let Some(row) = row else { return };
+            match shared.writer.run(move |db| db.message(row)).await {
                 Ok(Some(message)) => update_status(&shared, message, shown).await,
                 Ok(None) => {}
                 Err(e) => tracing::warn!("receipt of {message_id} not stored: {e}"),
@@ -242,7 +240,8 @@ pub(super) async fn after_agent_message(shared: Shared, client: Client, mut mess
         && shared.auto_delivered.load(Ordering::Relaxed)
         && let Some(genesys_id) = message.genesys_id.clone()
     {
-        post_receipt(shared, client, message.customer_id.clone(), genesys_id, ReceiptOutcome::Delivered).await;
+        let target = (message.customer_id.clone(), genesys_id, message.id);
+        post_receipt(shared, client, target, ReceiptOutcome::Delivered).await;
     }
 }
 
@@ -272,13 +271,12 @@ impl Engine {
         &mut self,
         env: Environment,
         account: &str,
-        customer_id: String,
-        message_id: String,
+        target: ReceiptTarget,
         outcome: ReceiptOutcome,
     ) {
         match self.accounts.client(env, account) {
             Ok((_, client)) => {
-                self.spawn(post_receipt(self.shared.clone(), client, customer_id, message_id, outcome));
+                self.spawn(post_receipt(self.shared.clone(), client, target, outcome));
             }
             Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
         }

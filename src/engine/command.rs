@@ -123,7 +123,10 @@ pub enum Command {
         env: Environment,
         account: String,
         customer_id: String,
+        /// The Genesys id of the agent message.
         message_id: String,
+        /// Its history row, whose status the receipt updates.
+        row: Option<i64>,
         outcome: ReceiptOutcome,
     },
     SetAutoDelivered(bool),

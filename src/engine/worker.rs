@@ -162,8 +162,8 @@ impl Engine {
             Command::StartChat { request, env, account, ticket } => self.start_chat(request, env, &account, ticket),
             Command::SendText { env, account, customer_id, text } => self.send_text(env, &account, customer_id, text),
             Command::SendImage { env, account, customer_id, path } => self.send_image(env, &account, customer_id, path),
-            Command::SendReceipt { env, account, customer_id, message_id, outcome } => {
-                self.send_receipt(env, &account, customer_id, message_id, outcome)
+            Command::SendReceipt { env, account, customer_id, message_id, row, outcome } => {
+                self.send_receipt(env, &account, (customer_id, message_id, row), outcome)
             }
             Command::SendMessage { request, env, account, message, local_image, watch } => {
                 self.send_message(request, env, &account, *message, local_image, watch)

@@ -77,8 +77,13 @@ fn message_from_values(v: [Value; 13]) -> Result<ChatMessage> {
     })
 }
 
+/// Genesys sends receipts for the messages we (the customer side) sent, so
+/// only those are looked up by Genesys id (the index covers only them).
 pub(crate) fn update_message_status(conn: &Connection, genesys_id: &str, status: &DeliveryStatus) -> Result<usize> {
-    Ok(conn.execute("UPDATE messages SET status = ?1 WHERE genesys_id = ?2", params![json_text(status), genesys_id])?)
+    Ok(conn.execute(
+        "UPDATE messages SET status = ?1 WHERE genesys_id = ?2 AND sender = 'customer'",
+        params![json_text(status), genesys_id],
+    )?)
 }
 
 impl Db {
@@ -98,17 +103,23 @@ impl Db {
         )?)
     }
 
-    /// Sets the status of every message with this Genesys id; returns how many changed.
+    /// Sets the status of every customer message with this Genesys id; returns how many changed.
     pub fn update_message_status(&mut self, genesys_id: &str, status: &DeliveryStatus) -> Result<usize> {
         update_message_status(&self.conn, genesys_id, status)
     }
 
-    /// The first message stored with this Genesys id.
-    pub fn find_message(&self, genesys_id: &str) -> Result<Option<ChatMessage>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE genesys_id = ?1 ORDER BY id LIMIT 1"))?;
+    /// The first customer message stored with this Genesys id.
+    pub fn find_customer_message(&self, genesys_id: &str) -> Result<Option<ChatMessage>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE genesys_id = ?1 AND sender = 'customer' ORDER BY id LIMIT 1"
+        ))?;
         stmt.query_row([genesys_id], message_from_row).optional()?.map(message_from_values).transpose()
+    }
+
+    /// The message in history row `id`.
+    pub fn message(&self, id: i64) -> Result<Option<ChatMessage>> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"))?;
+        stmt.query_row([id], message_from_row).optional()?.map(message_from_values).transpose()
     }
 
     /// Chat threads (one per account + customer), most recent first; `account` filters (case-insensitive).

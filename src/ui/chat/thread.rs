@@ -33,10 +33,10 @@ impl ChatView {
         }
         ui.separator();
         let receipts = self.messages_ui(ui, thread, key, selection.auto_delivered);
-        for (message_id, outcome) in receipts {
+        for (message_id, row, outcome) in receipts {
             self.failing_receipt = None;
             let (env, account, customer_id) = (selection.env, key.account.clone(), key.customer_id.clone());
-            commands.push(Command::SendReceipt { env, account, customer_id, message_id, outcome });
+            commands.push(Command::SendReceipt { env, account, customer_id, message_id, row, outcome });
         }
         ui.separator();
         self.compose_ui(ui, selection, commands, dialogs, key);
@@ -49,7 +49,7 @@ impl ChatView {
         thread: &ChatThread,
         key: &ThreadKey,
         auto_delivered: bool,
-    ) -> Vec<(String, ReceiptOutcome)> {
+    ) -> Vec<(String, Option<i64>, ReceiptOutcome)> {
         let compose_height = 120.0;
         let typing = thread.agent_typing(Instant::now());
         let total = thread.messages.len();
@@ -68,8 +68,9 @@ impl ChatView {
                     ui.weak(format!("{} earlier messages are in the history only (Traffic, exports)", thread.dropped));
                 }
                 for msg in &thread.messages[total - shown..] {
-                    if let Some(r) = message_ui(ui, msg, &mut self.failing_receipt, auto_delivered) {
-                        receipts.push(r);
+                    if let Some((message_id, outcome)) = message_ui(ui, msg, &mut self.failing_receipt, auto_delivered)
+                    {
+                        receipts.push((message_id, msg.id, outcome));
                     }
                 }
                 if typing {
