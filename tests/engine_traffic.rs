@@ -11,7 +11,7 @@ use base64::Engine as _;
 use genesys_desk::config::defaults::{EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_WEBHOOK_SECRET};
 use genesys_desk::config::{Environment, defaults};
 use genesys_desk::engine::command::{ExportFormat, ToastLevel};
-use genesys_desk::engine::{self, Command, Event, HeadlessEngine, HeadlessEvent, RequestId};
+use genesys_desk::engine::{self, Command, EngineConfig, Event, HeadlessEngine, HeadlessEvent, RequestId};
 use genesys_desk::model::Direction;
 use genesys_desk::webhook::Delivery;
 use genesys_desk::webhook::signature::sign;
@@ -58,7 +58,15 @@ fn toast(event: &Event, level: ToastLevel) -> Option<String> {
 async fn engine_with_one_delivery(
     setup: &engine_support::Setup,
 ) -> (HeadlessEngine, std::net::SocketAddr, Delivery, Vec<i64>) {
-    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    engine_reporting_one_delivery(setup, setup.engine_config(true)).await
+}
+
+/// [`engine_with_one_delivery`] with `config`; also the traffic row ids reported before the delivery.
+async fn engine_reporting_one_delivery(
+    setup: &engine_support::Setup,
+    config: EngineConfig,
+) -> (HeadlessEngine, std::net::SocketAddr, Delivery, Vec<i64>) {
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), config);
     let mut ids = Vec::new();
     let addr = wait(&mut engine, &mut ids, "the listener", |e| match e {
         Event::ListenerStarted { addr, .. } => Some(*addr),
@@ -90,6 +98,7 @@ async fn a_replayed_delivery_reaches_the_listener_again_as_attempt_2() {
     let (mut engine, _, first, mut ids) = engine_with_one_delivery(&setup).await;
     assert_eq!((first.attempt, first.duplicate, first.traffic.status), (1, false, Some(200)));
     let id = first.traffic.id.expect("the delivery's row id");
+    assert!(ids.contains(&id), "a window's engine shows the delivery in Traffic");
 
     engine.send(Command::ReplayTraffic { id });
     // The toast (after the listener's answer) and the delivery (through the engine) may come in either order.
@@ -163,5 +172,15 @@ async fn exports_parse_and_hold_the_entries_without_secrets() {
         };
         assert_eq!(incoming, 1, "{format:?}: the one delivery");
     }
+    engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_line_engine_reports_a_delivery_only_as_the_delivery() {
+    let setup = engine_support::emulator_and_home().await;
+    let config = EngineConfig { window_events: false, ..setup.engine_config(true) };
+    let (engine, _, first, ids) = engine_reporting_one_delivery(&setup, config).await;
+    let id = first.traffic.id.expect("the delivery's row id");
+    assert!(!ids.contains(&id), "no Traffic row event for a front end without a window");
     engine.shutdown().await;
 }

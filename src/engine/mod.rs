@@ -93,6 +93,11 @@ pub struct EngineConfig {
     /// After an agent message: download its images and send the Delivered
     /// receipt when auto-receipts are on (the GUI's chat does; the command line only prints).
     pub agent_follow_up: bool,
+    /// Report each webhook delivery to a window too (`TrafficRecorded`,
+    /// `ChatMessageAdded`, `AgentTyping`); the command line reads only
+    /// `Headless` events, and copying every delivery into events nobody
+    /// reads cost a tenth of the listener's throughput under load.
+    pub window_events: bool,
 }
 
 impl EngineConfig {
@@ -107,6 +112,7 @@ impl EngineConfig {
             in_memory_history: false,
             load_history: true,
             agent_follow_up: true,
+            window_events: true,
         }
     }
 
@@ -122,6 +128,7 @@ impl EngineConfig {
             in_memory_history: false,
             load_history: false,
             agent_follow_up: false,
+            window_events: false,
         }
     }
 }

@@ -239,8 +239,17 @@ impl Engine {
         }
     }
 
-    /// The events of a delivery: its traffic row, the chat line or typing, and the whole delivery.
+    /// The events of a delivery: for a window its traffic row and the chat
+    /// line or typing; for everyone the whole delivery.
     fn report_delivery(&self, delivery: Delivery) {
+        let events = &self.shared.events;
+        if self.config.window_events {
+            self.report_to_window(&delivery);
+        }
+        events.send(Event::Headless(HeadlessEvent::WebhookReceived(std::sync::Arc::new(delivery))));
+    }
+
+    fn report_to_window(&self, delivery: &Delivery) {
         let events = &self.shared.events;
         events.send(Event::TrafficRecorded(delivery.traffic.clone()));
         if let Some(message) = delivery.chat_message.clone().filter(|_| !delivery.duplicate) {
@@ -250,7 +259,6 @@ impl Engine {
                 events.send(Event::ChatMessageAdded(message));
             }
         }
-        events.send(Event::Headless(HeadlessEvent::WebhookReceived(std::sync::Arc::new(delivery))));
     }
 
     fn watch_conversation(&mut self, account: &str, conversation_id: &str, customer_id: &str) {
