@@ -90,7 +90,9 @@ fn verify_json_exits_0_when_ok_and_1_when_a_check_fails() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["ok"], true);
     let ids: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["host", "token", "integration", "webhook", "secret", "send"]);
+    // The original six keep their ids and order; the setup doctor's follow.
+    let doctor = ["integration-status", "route", "typing", "content", "threading", "permissions"];
+    assert_eq!(ids, [["host", "token", "integration", "webhook", "secret", "send"], doctor].concat());
     for c in v["checks"].as_array().unwrap() {
         assert!(c["message"].is_string() && c["hint"].is_string() && c["status"].is_string());
     }

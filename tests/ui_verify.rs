@@ -31,16 +31,18 @@ fn pressing_verify_sends_the_command_and_checks_arrive_until_all_pass() {
     // The first check is shown, the rest are still spinning.
     ui.harness.get_by_label("Host / region looks pass");
     assert!(ui.harness.query_by_label("All checks passed").is_none());
-    assert_eq!(ui.harness.get_all_by_label("checking…").count(), 4);
+    // Every other check but send (not asked for) is still running.
+    assert_eq!(ui.harness.get_all_by_label("checking…").count(), CheckId::ALL.len() - 2);
 
-    let checks: Vec<Check> = CheckId::ALL[..5].iter().map(|id| check(*id, CheckStatus::Pass)).collect();
+    let checks: Vec<Check> =
+        CheckId::ALL.iter().filter(|id| **id != CheckId::Send).map(|id| check(*id, CheckStatus::Pass)).collect();
     for c in &checks[1..] {
         ui.feed(Event::CheckFinished { request, check: c.clone() });
     }
     ui.feed(Event::VerifyFinished { request, report: VerifyReport { checks } });
     ui.harness.get_by_label("All checks passed");
     ui.harness.get_by_label("Copy report");
-    assert_eq!(ui.harness.get_all_by_label("PASS").count(), 5);
+    assert_eq!(ui.harness.get_all_by_label("PASS").count(), CheckId::ALL.len() - 1);
     let run = ui.state().verify.run(ui.selection().env, "Emulator").unwrap();
     assert!(run.result.latest().unwrap().ok());
 }
@@ -88,6 +90,39 @@ fn the_webhook_patch_is_never_offered_in_a_read_only_environment() {
     assert_eq!(env, genesys_desk::config::Environment::Live, "verifying is allowed, editing is not");
     let report = VerifyReport { checks: vec![check(CheckId::Webhook, CheckStatus::Warn)] };
     ui.feed(Event::VerifyFinished { request, report });
-    ui.harness.get_by_label("All checks passed");
+    ui.harness.get_by_label("No check failed, 1 warning");
     assert!(ui.harness.query_by_label("Point the integration's webhook at this listener").is_none());
+}
+
+/// The setup doctor's checks are rows of the same list, with their titles.
+#[test]
+fn the_doctor_checks_show_with_their_titles_and_a_warning_is_not_a_failure() {
+    let mut ui = ui_support::app_on(View::Verify);
+    ui.harness.get_all_by_label("Verify").last().unwrap().click(); // the first is the side navigation
+    ui.settle();
+    let Some(Command::Verify { request, .. }) = ui.take_commands().pop() else { panic!("no Verify") };
+    let mut checks: Vec<Check> = CheckId::ALL.iter().map(|id| check(*id, CheckStatus::Pass)).collect();
+    checks[7] = check(CheckId::Route, CheckStatus::Fail);
+    checks[8] = check(CheckId::Typing, CheckStatus::Warn);
+    ui.feed(Event::VerifyFinished { request, report: VerifyReport { checks: checks.clone() } });
+    for title in [
+        "Integration status",
+        "Message route",
+        "Typing events",
+        "Attachments allowed",
+        "Threading timeline",
+        "Permissions",
+    ] {
+        ui.harness.get_by_label(title);
+    }
+    ui.harness.get_by_label("Message route looks fail");
+    ui.harness.get_by_label("Some checks failed");
+
+    checks[7] = check(CheckId::Route, CheckStatus::Pass);
+    ui.harness.get_all_by_label("Verify").last().unwrap().click();
+    ui.settle();
+    let Some(Command::Verify { request, .. }) = ui.take_commands().pop() else { panic!("no second Verify") };
+    ui.feed(Event::VerifyFinished { request, report: VerifyReport { checks } });
+    ui.harness.get_by_label("No check failed, 1 warning");
+    ui.harness.get_by_label("Typing events looks warn");
 }

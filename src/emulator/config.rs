@@ -20,16 +20,22 @@ pub enum Permission {
     MessagingSettingView,
     /// `conversation:threadingTimeline:view`: GET the threading timeline.
     ThreadingTimelineView,
+    /// `routing:message:manage`: GET a message routing recipient.
+    RoutingMessageManage,
+    /// `messaging:supportedContent:view`: GET a supported content profile.
+    SupportedContentView,
 }
 
 impl Permission {
     /// Every permission (the default grant).
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 7] = [
         Permission::IntegrationView,
         Permission::IntegrationEdit,
         Permission::MessageReceive,
         Permission::MessagingSettingView,
         Permission::ThreadingTimelineView,
+        Permission::RoutingMessageManage,
+        Permission::SupportedContentView,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +45,8 @@ impl Permission {
             Permission::MessageReceive => "conversation:message:receive",
             Permission::MessagingSettingView => "messaging:setting:view",
             Permission::ThreadingTimelineView => "conversation:threadingTimeline:view",
+            Permission::RoutingMessageManage => "routing:message:manage",
+            Permission::SupportedContentView => "messaging:supportedContent:view",
         }
     }
 }
@@ -46,6 +54,12 @@ impl Permission {
 /// The id of the integration's messaging setting (its `messagingSetting.id`
 /// and the path of `GET /api/v2/conversations/messaging/settings/{id}`).
 pub const MESSAGING_SETTING_ID: &str = "e3a1d0c2-5b7f-4c1e-9a0d-00000000e003";
+
+/// The integration's routing recipient (`recipient.id`).
+pub const RECIPIENT_ID: &str = "e3a1d0c2-5b7f-4c1e-9a0d-00000000e004";
+
+/// The integration's supported content profile (`supportedContent.id`).
+pub const SUPPORTED_CONTENT_ID: &str = "webMessagingDefault";
 
 /// Genesys' default threading timeline for a disconnected conversation (72 h,
 /// the emulator's default; the real value is per org and messenger type, see
@@ -82,6 +96,12 @@ pub struct EmulatorConfig {
     /// The messaging setting's `event.typing.on.outbound` is `Enabled`: the
     /// agent sends typing events before answering (off = it never does).
     pub outbound_typing: bool,
+    /// The messaging setting's `event.typing.on.inbound` is `Enabled`.
+    pub inbound_typing: bool,
+    /// The routing recipient has an inbound message flow (off: messages are not routed).
+    pub message_flow: bool,
+    /// The supported content profile allows `image/*` both ways (off: only `video/*`).
+    pub images_allowed: bool,
     /// After a conversation disconnects, a message from the same customer
     /// within this time continues it; later ones start a new conversation.
     pub threading_timeline: Duration,
@@ -143,6 +163,9 @@ impl Default for EmulatorConfig {
             agent_typing_delay: Duration::from_millis(300),
             agent_reply_delay: Duration::from_millis(800),
             outbound_typing: true,
+            inbound_typing: true,
+            message_flow: true,
+            images_allowed: true,
             threading_timeline: DEFAULT_THREADING_TIMELINE,
             rate_limit_per_minute: None,
             rate_limit_window: Duration::from_secs(60),

@@ -20,6 +20,14 @@ pub enum Step {
     Notifications,
     /// Downloading an agent attachment.
     Download,
+    /// The routing recipient of the integration (its inbound message flow).
+    Recipient,
+    /// The integration's messaging setting (typing events).
+    MessagingSetting,
+    /// The integration's supported content profile (media types).
+    SupportedContent,
+    /// The org's conversation threading timeline.
+    ThreadingTimeline,
 }
 
 impl Step {
@@ -34,6 +42,10 @@ impl Step {
             Step::SetWebhook => "update integration webhook",
             Step::Notifications => "notifications",
             Step::Download => "download attachment",
+            Step::Recipient => "get message routing recipient",
+            Step::MessagingSetting => "get messaging setting",
+            Step::SupportedContent => "get supported content",
+            Step::ThreadingTimeline => "get threading timeline",
         }
     }
 
@@ -44,6 +56,10 @@ impl Step {
             Step::Integration | Step::Integrations => "messaging:integration:view",
             Step::SetWebhook => "messaging:integration:edit",
             Step::SendMessage | Step::SendTyping | Step::SendReceipt => "conversation:message:receive",
+            Step::Recipient => "routing:message:manage",
+            Step::MessagingSetting => "messaging:setting:view",
+            Step::SupportedContent => "messaging:supportedContent:view",
+            Step::ThreadingTimeline => "conversation:threadingTimeline:view",
         }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod customer;
+mod doctor;
 pub mod error;
 pub mod notifications;
 pub mod types;

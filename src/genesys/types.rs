@@ -88,8 +88,12 @@ pub struct Integration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<EntityRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messaging_setting: Option<EntityRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_content: Option<EntityRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_uri: Option<String>,
-    /// Fields we do not model (supportedContent, dates, ...), kept as sent.
+    /// Fields we do not model (dates, webhook headers, ...), kept as sent.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
@@ -377,6 +381,8 @@ pub fn now_iso() -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     now.format(&fmt).unwrap_or_else(|_| now.unix_timestamp().to_string())
 }
+
+pub mod setup;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
-//! The verify checklist: host, token, integration, webhook, secret, send.
-//! Each check passes, warns, fails or is skipped because one it depends on
-//! failed; a failure carries the account field to highlight.
+//! The verify checklist: host, token, integration, webhook, secret, send,
+//! then the setup doctor's checks ([`super::doctor`]). Each check passes,
+//! warns, fails or is skipped because one it depends on failed; a failure
+//! carries the account field to highlight.
 
 use std::time::Duration;
 
@@ -79,8 +80,20 @@ pub async fn run_with_traffic(
     if !run.token(&client, account).await {
         return run.report;
     }
-    run.integration(&client, account).await;
-    run.send(&client, include_send).await;
+    let integration = run.integration(&client, account).await;
+    let send = run.send(&client, include_send).await;
+    match integration {
+        Some(integration) => {
+            let progress = &mut *run.progress;
+            let checks = super::doctor::run(&client, integration, send, |c| progress(c)).await;
+            run.report.checks.extend(checks);
+        }
+        None => {
+            for id in CheckId::DOCTOR {
+                run.push(skipped(id, CheckId::Integration));
+            }
+        }
+    }
     run.report
 }
 
@@ -98,7 +111,7 @@ impl<P: FnMut(&Check)> Run<'_, P> {
 
     /// Skips every check not made yet, because `because` failed.
     fn skip_missing(mut self, because: CheckId) -> VerifyReport {
-        for id in [CheckId::Token, CheckId::Integration, CheckId::Webhook, CheckId::Secret, CheckId::Send] {
+        for id in CheckId::ALL.into_iter().skip(1) {
             if !self.report.checks.iter().any(|c| c.id == id) {
                 self.push(skipped(id, because));
             }
@@ -117,7 +130,7 @@ impl<P: FnMut(&Check)> Run<'_, P> {
             }
             Err(e) => {
                 self.push(failed(CheckId::Token, &e));
-                for id in [CheckId::Integration, CheckId::Webhook, CheckId::Secret, CheckId::Send] {
+                for id in CheckId::ALL.into_iter().skip(2) {
                     self.push(skipped(id, CheckId::Token));
                 }
                 false
@@ -125,38 +138,47 @@ impl<P: FnMut(&Check)> Run<'_, P> {
         }
     }
 
-    /// The integration, then its webhook URL and secret.
-    async fn integration(&mut self, client: &Client, account: &Account) {
+    /// The integration, then its webhook URL and secret; the integration for the doctor.
+    async fn integration(&mut self, client: &Client, account: &Account) -> Option<Integration> {
         match client.integration().await {
             Ok(i) => {
                 self.push(integration_check(&i));
                 self.push(webhook_check(account, &i));
                 self.push(secret_check(account, &i));
+                Some(i)
             }
             Err(e) => {
                 self.push(failed(CheckId::Integration, &e));
                 self.push(skipped(CheckId::Webhook, CheckId::Integration));
                 self.push(skipped(CheckId::Secret, CheckId::Integration));
+                None
             }
         }
     }
 
     /// The optional send check: a typing event proves `conversation:message:receive`.
-    async fn send(&mut self, client: &Client, include_send: bool) {
+    /// Whether it passed, when it ran.
+    async fn send(&mut self, client: &Client, include_send: bool) -> Option<bool> {
         let integration_failed =
             self.report.checks.iter().any(|c| c.id == CheckId::Integration && c.status == CheckStatus::Fail);
         if !include_send {
             let message = "Not requested (off by default: it posts a typing event)";
             self.push(check(CheckId::Send, CheckStatus::Skip, message, ""));
+            None
         } else if integration_failed {
             self.push(skipped(CheckId::Send, CheckId::Integration));
+            None
         } else {
             match client.send_typing(&Customer::new(VERIFY_CUSTOMER_ID)).await {
                 Ok(_) => {
                     let message = "Typing event accepted: the client has conversation:message:receive";
                     self.push(check(CheckId::Send, CheckStatus::Pass, message, ""));
+                    Some(true)
                 }
-                Err(e) => self.push(failed(CheckId::Send, &e)),
+                Err(e) => {
+                    self.push(failed(CheckId::Send, &e));
+                    Some(false)
+                }
             }
         }
     }
@@ -202,29 +224,8 @@ async fn host_check(host: &Host, connect_timeout: Duration) -> Check {
 
 fn integration_check(i: &Integration) -> Check {
     let name = if i.name.is_empty() { "(no name)".to_string() } else { format!("\"{}\"", i.name) };
-    match i.create_status.as_deref() {
-        Some("Completed") => {
-            check(CheckId::Integration, CheckStatus::Pass, format!("Found {name} (createStatus Completed)"), "")
-        }
-        Some("Error") => {
-            let why = i.create_error.as_ref().and_then(|e| e.message.clone()).unwrap_or_else(|| "no details".into());
-            Check {
-                field: Some(Field::IntegrationId),
-                ..check(
-                    CheckId::Integration,
-                    CheckStatus::Fail,
-                    format!("Found {name} but its creation failed (createStatus Error: {why})"),
-                    "Recreate the integration in Admin > Message > Platforms, or use another Integration ID",
-                )
-            }
-        }
-        other => check(
-            CheckId::Integration,
-            CheckStatus::Warn,
-            format!("Found {name}, createStatus {}", other.unwrap_or("missing")),
-            "Wait until Genesys finishes creating it (createStatus Completed), then verify again",
-        ),
-    }
+    // Whether Genesys finished creating it is the integration-status check's.
+    check(CheckId::Integration, CheckStatus::Pass, format!("Found {name}"), "")
 }
 
 fn webhook_check(account: &Account, i: &Integration) -> Check {

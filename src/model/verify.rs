@@ -14,11 +14,41 @@ pub enum CheckId {
     Webhook,
     Secret,
     Send,
+    #[serde(rename = "integration-status")]
+    IntegrationStatus,
+    Route,
+    Typing,
+    Content,
+    Threading,
+    Permissions,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 6] =
-        [CheckId::Host, CheckId::Token, CheckId::Integration, CheckId::Webhook, CheckId::Secret, CheckId::Send];
+    /// The first six are the original checklist (ids kept stable); the setup doctor's follow.
+    pub const ALL: [CheckId; 12] = [
+        CheckId::Host,
+        CheckId::Token,
+        CheckId::Integration,
+        CheckId::Webhook,
+        CheckId::Secret,
+        CheckId::Send,
+        CheckId::IntegrationStatus,
+        CheckId::Route,
+        CheckId::Typing,
+        CheckId::Content,
+        CheckId::Threading,
+        CheckId::Permissions,
+    ];
+
+    /// The setup doctor's checks (they need the integration).
+    pub const DOCTOR: [CheckId; 6] = [
+        CheckId::IntegrationStatus,
+        CheckId::Route,
+        CheckId::Typing,
+        CheckId::Content,
+        CheckId::Threading,
+        CheckId::Permissions,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,6 +58,12 @@ impl CheckId {
             CheckId::Webhook => "webhook",
             CheckId::Secret => "secret",
             CheckId::Send => "send",
+            CheckId::IntegrationStatus => "integration-status",
+            CheckId::Route => "route",
+            CheckId::Typing => "typing",
+            CheckId::Content => "content",
+            CheckId::Threading => "threading",
+            CheckId::Permissions => "permissions",
         }
     }
 
@@ -40,6 +76,12 @@ impl CheckId {
             CheckId::Webhook => "Webhook URL",
             CheckId::Secret => "Webhook secret",
             CheckId::Send => "Send permission",
+            CheckId::IntegrationStatus => "Integration status",
+            CheckId::Route => "Message route",
+            CheckId::Typing => "Typing events",
+            CheckId::Content => "Attachments allowed",
+            CheckId::Threading => "Threading timeline",
+            CheckId::Permissions => "Permissions",
         }
     }
 }
@@ -95,7 +137,7 @@ impl VerifyReport {
     pub fn to_text(&self, account: &str) -> String {
         let mut out = format!("genesys-desk verify: {account}\n");
         for c in &self.checks {
-            out.push_str(&format!("[{}] {:<12} {}\n", c.status.as_str(), c.id.as_str(), c.message));
+            out.push_str(&format!("[{}] {:<18} {}\n", c.status.as_str(), c.id.as_str(), c.message));
             if !c.hint.is_empty() {
                 out.push_str(&format!("       fix: {}\n", c.hint));
             }

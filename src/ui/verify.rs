@@ -87,8 +87,13 @@ impl VerifyView {
         ui.add_space(8.0);
         if let Some(report) = run.result.latest() {
             ui.horizontal(|ui| {
-                let verdict = if report.ok() { "All checks passed" } else { "Some checks failed" };
-                let color = if report.ok() { ok_color(ui) } else { error_color(ui) };
+                let warnings = report.checks.iter().filter(|c| c.status == CheckStatus::Warn).count();
+                let (verdict, color) = match (report.ok(), warnings) {
+                    (false, _) => ("Some checks failed".to_string(), error_color(ui)),
+                    (true, 0) => ("All checks passed".to_string(), ok_color(ui)),
+                    (true, 1) => ("No check failed, 1 warning".to_string(), warn_color(ui)),
+                    (true, n) => (format!("No check failed, {n} warnings"), warn_color(ui)),
+                };
                 ui.label(RichText::new(verdict).strong().color(color));
                 if ui.button("Copy report").clicked() {
                     ui.ctx().copy_text(report.to_text(account));

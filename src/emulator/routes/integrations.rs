@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::super::config::{RECIPIENT_ID, SUPPORTED_CONTENT_ID};
 use super::super::validate::{self, not_json};
 use super::super::{EmulatorState, MESSAGING_SETTING_ID, Permission};
 use super::auth::authorize;
@@ -24,10 +25,10 @@ fn integration_json(state: &EmulatorState) -> Value {
     let mut v = json!({
         "id": c.integration_id,
         "name": c.integration_name,
-        "supportedContent": {"id": "webMessagingDefault", "selfUri": "/api/v2/conversations/messaging/supportedcontent/webMessagingDefault"},
+        "supportedContent": {"id": SUPPORTED_CONTENT_ID, "selfUri": format!("/api/v2/conversations/messaging/supportedcontent/{SUPPORTED_CONTENT_ID}")},
         "messagingSetting": {"id": MESSAGING_SETTING_ID, "selfUri": format!("{SETTINGS}/{MESSAGING_SETTING_ID}")},
         "status": "active",
-        "recipient": {"id": "e3a1d0c2-5b7f-4c1e-9a0d-00000000e004", "selfUri": "/api/v2/routing/message/recipients/e3a1d0c2-5b7f-4c1e-9a0d-00000000e004"},
+        "recipient": {"id": RECIPIENT_ID, "selfUri": format!("/api/v2/routing/message/recipients/{RECIPIENT_ID}")},
         "dateCreated": "2025-01-01T00:00:00.000Z",
         "dateModified": "2025-01-01T00:00:00.000Z",
         "createStatus": c.create_status,
@@ -120,7 +121,7 @@ pub(super) async fn messaging_setting(
         "dateCreated": "2025-01-01T00:00:00.000Z",
         "dateModified": "2025-01-01T00:00:00.000Z",
         "version": "1",
-        "event": {"typing": {"on": {"inbound": "Enabled", "outbound": enabled(c.outbound_typing)}}},
+        "event": {"typing": {"on": {"inbound": enabled(c.inbound_typing), "outbound": enabled(c.outbound_typing)}}},
         "selfUri": format!("{SETTINGS}/{MESSAGING_SETTING_ID}"),
     }))
     .into_response())

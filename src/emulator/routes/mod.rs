@@ -7,6 +7,7 @@ pub(crate) mod errors;
 mod inbound;
 mod integrations;
 mod limits;
+mod setup;
 
 use std::time::Instant;
 
@@ -34,6 +35,8 @@ pub fn router(state: EmulatorState) -> Router {
         .route(&format!("{INTEGRATIONS}/{{id}}"), get(integrations::get_one).patch(integrations::patch))
         .route("/api/v2/conversations/messaging/settings/{id}", get(integrations::messaging_setting))
         .route("/api/v2/conversations/messaging/threadingtimeline", get(integrations::threading_timeline))
+        .route("/api/v2/routing/message/recipients/{id}", get(setup::recipient))
+        .route("/api/v2/conversations/messaging/supportedcontent/{id}", get(setup::supported_content))
         .route(&format!("{INBOUND}/message"), post(inbound::message))
         .route(&format!("{INBOUND}/event"), post(inbound::event))
         .route(&format!("{INBOUND}/receipt"), post(inbound::receipt))
@@ -55,7 +58,8 @@ async fn faults_and_log(State(state): State<EmulatorState>, req: Request, next: 
     let started = Instant::now();
     let method = req.method().to_string();
     let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| req.uri().path().to_string());
-    let is_api = req.uri().path().starts_with("/api/v2/conversations/");
+    let is_api =
+        req.uri().path().starts_with("/api/v2/conversations/") || req.uri().path().starts_with("/api/v2/routing/");
     let (delay, fault) = {
         let mut f = state.shared.faults.lock();
         let fault = if !is_api {

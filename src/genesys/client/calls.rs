@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{Auth, Client, InboundMessage, IntegrationSummary, ReceiptStatus, SentMessage};
 use crate::genesys::customer::Customer;
 use crate::genesys::error::{Error, Step};
+use crate::genesys::types::setup::{MessagingSetting, Recipient, SupportedContent, ThreadingWindow};
 use crate::genesys::types::{
     AttachmentBody, ChannelMetadata, EventItem, InboundChannel, InboundContent, InboundEventBody, InboundMessageBody,
     InboundReceiptBody, Integration, IntegrationListing, NormalizedMessage, Party, Reason, ReceiptChannel, now_iso,
@@ -16,6 +17,30 @@ impl Client {
     pub async fn integration(&self) -> Result<Integration, Error> {
         let path = format!("/api/v2/conversations/messaging/integrations/open/{}", self.inner.integration_id);
         self.api_json(Step::Integration, Method::GET, &path, None::<&()>).await.map(|(v, _)| v)
+    }
+
+    /// The routing recipient `id` (the integration's `recipient`), with its flow.
+    pub async fn recipient(&self, id: &str) -> Result<Recipient, Error> {
+        let path = format!("/api/v2/routing/message/recipients/{}", segment(id));
+        self.api_json(Step::Recipient, Method::GET, &path, None::<&()>).await.map(|(v, _)| v)
+    }
+
+    /// The messaging setting `id` (the integration's `messagingSetting`).
+    pub async fn messaging_setting(&self, id: &str) -> Result<MessagingSetting, Error> {
+        let path = format!("/api/v2/conversations/messaging/settings/{}", segment(id));
+        self.api_json(Step::MessagingSetting, Method::GET, &path, None::<&()>).await.map(|(v, _)| v)
+    }
+
+    /// The supported content profile `id` (the integration's `supportedContent`).
+    pub async fn supported_content(&self, id: &str) -> Result<SupportedContent, Error> {
+        let path = format!("/api/v2/conversations/messaging/supportedcontent/{}", segment(id));
+        self.api_json(Step::SupportedContent, Method::GET, &path, None::<&()>).await.map(|(v, _)| v)
+    }
+
+    /// The org's threading timeline.
+    pub async fn threading_timeline(&self) -> Result<ThreadingWindow, Error> {
+        let path = "/api/v2/conversations/messaging/threadingtimeline";
+        self.api_json(Step::ThreadingTimeline, Method::GET, path, None::<&()>).await.map(|(v, _)| v)
     }
 
     /// Integrations of the org (first page of 100), for a picker.
@@ -176,4 +201,15 @@ impl Client {
         let origin = parsed.origin().ascii_serialization();
         self.inner.token_origins.iter().any(|o| o.eq_ignore_ascii_case(&origin))
     }
+}
+
+/// `id` as one URL path segment: ids come from Genesys' own answers, but one
+/// holding `/` or `?` must not reach another endpoint.
+fn segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -11,7 +11,8 @@ fn sample(name: &str) -> String {
 fn samples_parse() {
     let i: Integration = serde_json::from_str(&sample("integration.json")).unwrap();
     assert_eq!(i.create_status.as_deref(), Some("Completed"));
-    assert!(i.extra.contains_key("supportedContent"));
+    assert_eq!(i.supported_content.as_ref().map(|r| r.id.as_str()), Some("webMessagingDefault"));
+    assert!(i.recipient.as_ref().is_some_and(|r| !r.id.is_empty()), "the doctor reads the recipient's flow");
     assert!(!format!("{i:?}").contains("DEADBEEF"));
     let m: NormalizedMessage = serde_json::from_str(&sample("inbound-message-response.json")).unwrap();
     assert_eq!(m.conversation_id.as_deref(), Some("d06cb41e-f938-4dcf-b823-c8af1a39d7e5"));
