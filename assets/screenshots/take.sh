@@ -20,7 +20,8 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 app=""
 cleanup() {
-  [ -n "$app" ] && kill "$app" 2>/dev/null && wait "$app" 2>/dev/null
+  # `|| true` on each: under `set -e` a failing `wait` would end the trap early.
+  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; fi
   kill "$xvfb" 2>/dev/null || true
   rm -rf "$work"
 }

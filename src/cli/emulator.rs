@@ -34,6 +34,17 @@ pub struct EmulatorArgs {
     /// agent sends no typing events.
     #[arg(long = "typing-disabled")]
     pub typing_disabled: bool,
+    /// The integration's routing recipient has no inbound message flow (the
+    /// doctor's route check fails, as in an org where nobody assigned one).
+    #[arg(long = "no-message-flow")]
+    pub no_message_flow: bool,
+    /// The supported content profile allows no images (only video/*).
+    #[arg(long = "images-not-allowed")]
+    pub images_not_allowed: bool,
+    /// The integration is still being created (`Initiated`) or its creation
+    /// failed (`Error`, with a `createError`).
+    #[arg(long = "create-status", value_parser = ["Completed", "Initiated", "Error"])]
+    pub create_status: Option<String>,
     /// Requests per minute allowed to the OAuth client; more get 429 with
     /// Retry-After (default: unlimited).
     #[arg(long = "rate-limit-per-minute", value_name = "N")]
@@ -70,6 +81,11 @@ pub fn config_from(args: &EmulatorArgs) -> Result<EmulatorConfig, CliError> {
             vec![crate::emulator::notifications::DETAIL_EVENTS_PERMISSION.into()];
     }
     config.outbound_typing = !args.typing_disabled;
+    config.message_flow = !args.no_message_flow;
+    config.images_allowed = !args.images_not_allowed;
+    if let Some(status) = &args.create_status {
+        config.create_status = status.clone();
+    }
     if let Some(n) = args.rate_limit_per_minute {
         if n == 0 {
             return Err(CliError::Usage("--rate-limit-per-minute must be at least 1".into()));
@@ -193,7 +209,26 @@ mod tests {
             rate_limit_per_minute: rate,
             threading_timeline_hours: hours,
             withhold_detail_permission: false,
+            no_message_flow: false,
+            images_not_allowed: false,
+            create_status: None,
         }
+    }
+
+    #[test]
+    fn the_doctor_switches_reach_the_emulator_config() {
+        let defaults = config_from(&args(false, None, None)).unwrap();
+        assert!(defaults.message_flow && defaults.images_allowed);
+        assert_eq!(defaults.create_status, "Completed");
+        let broken = EmulatorArgs {
+            no_message_flow: true,
+            images_not_allowed: true,
+            create_status: Some("Error".into()),
+            ..args(false, None, None)
+        };
+        let c = config_from(&broken).unwrap();
+        assert!(!c.message_flow && !c.images_allowed);
+        assert_eq!(c.create_status, "Error");
     }
 
     #[test]

@@ -27,7 +27,9 @@ impl VerifyView {
             return;
         };
         ui.heading(format!("Verify {account}"));
-        ui.label("Checks the host, the OAuth token, the integration, its webhook URL and secret.");
+        ui.label(
+            "Checks the host, token, integration, webhook URL and secret, then the setup around them (reads only).",
+        );
         ui.add_space(6.0);
         let run = state.verify.run(selection.env, &account);
         let waiting = run.is_some_and(|r| r.result.is_waiting());
