@@ -119,6 +119,7 @@ fn main() {
             name: "Bench".into(),
             webhook_secret: Some(SecretString::new(SECRET)),
             accept_unsigned: false,
+            events_off: false,
         };
         let config = ListenerConfig::new(vec![account], dir.path().join("media"));
         let listener = Listener::start("127.0.0.1:0".parse().unwrap(), config, writer.clone(), sink).await.unwrap();

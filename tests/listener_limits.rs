@@ -37,6 +37,7 @@ async fn start(limits: ListenerLimits) -> (RunningListener, tempfile::TempDir) {
         name: "Emulator".into(),
         webhook_secret: Some(SecretString::new("s")),
         accept_unsigned: false,
+        events_off: false,
     };
     let mut config = ListenerConfig::new(vec![account], dir.path().join("media"));
     config.limits = limits;

@@ -18,6 +18,7 @@ fn config(dir: &std::path::Path) -> ListenerConfig {
         name: "Emulator".into(),
         webhook_secret: Some(SecretString::new("s")),
         accept_unsigned: false,
+        events_off: false,
     };
     ListenerConfig::new(vec![account], dir.join("media"))
 }

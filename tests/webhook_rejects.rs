@@ -31,8 +31,12 @@ async fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let writer = Writer::spawn(Db::open_in_memory().unwrap()).unwrap();
     let (sink, _) = tokio::sync::mpsc::unbounded_channel();
-    let account =
-        WebhookAccount { name: "Acme".into(), webhook_secret: Some(SecretString::new(SECRET)), accept_unsigned: false };
+    let account = WebhookAccount {
+        name: "Acme".into(),
+        webhook_secret: Some(SecretString::new(SECRET)),
+        accept_unsigned: false,
+        events_off: false,
+    };
     let config = ListenerConfig::new(vec![account], dir.path().join("media"));
     let state = ListenerState::new(config, writer.clone(), sink).await.unwrap();
     Harness { state, writer, _dir: dir }

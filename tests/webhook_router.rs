@@ -26,7 +26,12 @@ const TYPING: &[u8] = include_bytes!("webhook_samples/outbound-typing.json");
 const TEXT_HEADER: &str = "sha256=hRs06zBmaX9i8m0EeBsagod3+ktPBHnHJotB+ea3Ku4=";
 
 fn account(name: &str, secret: Option<&str>, accept_unsigned: bool) -> WebhookAccount {
-    WebhookAccount { name: name.into(), webhook_secret: secret.map(SecretString::from), accept_unsigned }
+    WebhookAccount {
+        name: name.into(),
+        webhook_secret: secret.map(SecretString::from),
+        accept_unsigned,
+        events_off: false,
+    }
 }
 
 struct Harness {
@@ -254,6 +259,24 @@ async fn unknown_account_names_no_accounts_to_remote_or_tunnelled_callers() {
         let stored = next(&mut h).await;
         assert!(!stored.traffic.response_body.contains("Acme Dev"), "{}", stored.traffic.response_body);
     }
+}
+
+#[tokio::test]
+async fn an_account_with_events_off_is_404_in_traffic_and_never_a_chat_message() {
+    let off = WebhookAccount { events_off: true, ..account("Acme Dev", Some(SECRET), false) };
+    let mut h = harness(vec![off]).await;
+    let (status, body) = send(&h, from("127.0.0.1:50000", post("/hooks/Acme%20Dev", TEXT, Some(TEXT_HEADER)))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("switched off") && body.contains("set-events"), "the fix, to a local caller: {body}");
+    let d = next(&mut h).await;
+    assert_eq!(d.traffic.status, Some(404));
+    assert!(d.traffic.explanation.as_deref().unwrap_or_default().contains("switched off"), "{:?}", d.traffic);
+    assert!(d.traffic.id.is_some(), "visible in traffic");
+    assert!(d.message.is_none() && d.chat_message.is_none(), "nothing for the chats (nor a presence watch)");
+    assert_eq!(chat_count(&h, "Acme Dev").await, 0);
+    // A caller through a tunnel learns only that events are off, not how to switch them on.
+    let (_, body) = send(&h, from("203.0.113.9:40000", post("/hooks/Acme%20Dev", TEXT, Some(TEXT_HEADER)))).await;
+    assert!(body.contains("switched off") && !body.contains("set-events"), "{body}");
 }
 
 #[tokio::test]

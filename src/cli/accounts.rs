@@ -49,6 +49,15 @@ pub enum AccountsCommand {
         #[arg(long = "env", value_name = "ENV")]
         env: Option<String>,
     },
+    /// Switch an account's events on or off: off, the listener answers its
+    /// webhook path 404 and nothing reaches its chats.
+    SetEvents {
+        name: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+        #[arg(long = "env", value_name = "ENV")]
+        env: Option<String>,
+    },
     /// Switch the workspace between two tiers (Development, Live) and three
     /// (Staging, Sandbox, Production).
     SetTier { tier: String },
@@ -73,6 +82,7 @@ pub fn run(home: Option<PathBuf>, cmd: AccountsCommand) -> CliResult {
                 webhook_secret: String::new(),
                 public_webhook_base: public_webhook_base.unwrap_or_default(),
                 accept_unsigned: false,
+                events_off: false,
             };
             // Report field errors before asking for secrets, so nobody types a
             // secret only to be told the client ID was wrong.
@@ -102,6 +112,17 @@ pub fn run(home: Option<PathBuf>, cmd: AccountsCommand) -> CliResult {
             }
             store.remove(env, &name).map_err(store_error)?;
             println!("Removed \"{}\" from {env}.", name.trim());
+            Ok(())
+        }
+        AccountsCommand::SetEvents { name, state, env } => {
+            let env = environment(&store, env.as_deref())?;
+            if env.is_read_only() {
+                return Err(CliError::Failed(read_only(env)));
+            }
+            let on = state == "on";
+            store.set_events(env, &name, on).map_err(store_error)?;
+            let what = if on { "receives events" } else { "no longer receives events (its webhook answers 404)" };
+            println!("\"{}\" in {env} {what}.", name.trim());
             Ok(())
         }
         AccountsCommand::SetTier { tier } => {
@@ -230,7 +251,7 @@ fn list(store: &AccountStore, env: Option<&str>, as_json: bool) -> CliResult {
         );
         return Ok(());
     }
-    let rows: Vec<[String; 5]> = accounts
+    let rows: Vec<[String; 6]> = accounts
         .iter()
         .map(|a| {
             [
@@ -239,10 +260,11 @@ fn list(store: &AccountStore, env: Option<&str>, as_json: bool) -> CliResult {
                 a.client_id.to_string(),
                 a.integration_id.to_string(),
                 if a.webhook_secret.is_some() { "set".into() } else { "none".into() },
+                if a.events_off { "off".into() } else { "on".into() },
             ]
         })
         .collect();
-    let header = ["NAME", "HOST", "CLIENT ID", "INTEGRATION ID", "WEBHOOK SECRET"];
+    let header = ["NAME", "HOST", "CLIENT ID", "INTEGRATION ID", "WEBHOOK SECRET", "EVENTS"];
     let widths: Vec<usize> = (0..header.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
         .collect();
@@ -268,5 +290,6 @@ fn account_json(a: &Account) -> serde_json::Value {
         "webhook_secret_set": a.webhook_secret.is_some(),
         "public_webhook_base": a.public_webhook_base,
         "webhook_path": a.webhook_path(),
+        "receive_events": !a.events_off,
     })
 }

@@ -63,6 +63,7 @@ fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Ve
                 name,
                 webhook_secret: Some(SecretString::new(secret.clone())),
                 accept_unsigned: false,
+                events_off: false,
             })
             .collect());
     }

@@ -96,6 +96,7 @@ pub fn resolve_account(home: Option<PathBuf>, args: &AccountArgs) -> Result<Acco
                 webhook_secret: std::env::var(WEBHOOK_SECRET_ENV).unwrap_or_default(),
                 public_webhook_base: String::new(),
                 accept_unsigned: false,
+                events_off: false,
             };
             draft.parse().map_err(|errors| {
                 CliError::Usage(errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n"))

@@ -77,6 +77,9 @@ pub struct Account {
     /// Debug switch: the listener accepts unsigned or wrongly signed traffic
     /// for this account (clearly marked as such).
     pub accept_unsigned: bool,
+    /// "Receive events" switched off: the listener answers this account's path
+    /// 404 (recorded in traffic) and nothing reaches its chats.
+    pub events_off: bool,
 }
 
 impl Account {
@@ -101,6 +104,7 @@ impl Account {
             webhook_secret: self.webhook_secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default(),
             public_webhook_base: self.public_webhook_base.clone().unwrap_or_default(),
             accept_unsigned: self.accept_unsigned,
+            events_off: self.events_off,
         }
     }
 }
@@ -142,6 +146,7 @@ pub struct AccountDraft {
     pub webhook_secret: String,
     pub public_webhook_base: String,
     pub accept_unsigned: bool,
+    pub events_off: bool,
 }
 
 impl fmt::Debug for AccountDraft {
@@ -155,6 +160,7 @@ impl fmt::Debug for AccountDraft {
             .field("webhook_secret", &"***")
             .field("public_webhook_base", &self.public_webhook_base)
             .field("accept_unsigned", &self.accept_unsigned)
+            .field("events_off", &self.events_off)
             .finish()
     }
 }
@@ -186,6 +192,7 @@ impl AccountDraft {
                     .then(|| SecretString::new(self.webhook_secret.clone())),
                 public_webhook_base,
                 accept_unsigned: self.accept_unsigned,
+                events_off: self.events_off,
             }),
             _ => Err(errors),
         }
@@ -284,6 +291,7 @@ mod tests {
             webhook_secret: String::new(),
             public_webhook_base: String::new(),
             accept_unsigned: false,
+            events_off: false,
         }
     }
 

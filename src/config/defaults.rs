@@ -36,6 +36,7 @@ pub fn emulator_account_draft() -> AccountDraft {
         webhook_secret: EMULATOR_WEBHOOK_SECRET.into(),
         public_webhook_base: String::new(),
         accept_unsigned: false,
+        events_off: false,
     }
 }
 

@@ -83,6 +83,9 @@ struct StoredAccount {
     public_webhook_base: Option<String>,
     #[serde(default)]
     accept_unsigned: bool,
+    /// Events switched off (files written before the switch existed: on).
+    #[serde(default)]
+    events_off: bool,
 }
 
 /// Accounts per storing environment.
@@ -348,6 +351,20 @@ impl AccountStore {
         self.delete_secrets(env, &removed.name)
     }
 
+    /// Switches an account's events on or off, changing nothing else (read and
+    /// written under the lock, so an edit of another field meanwhile is kept).
+    pub fn set_events(&mut self, env: Environment, name: &str, on: bool) -> Result<(), StoreError> {
+        if env.is_read_only() {
+            return Err(StoreError::ReadOnly(env.read_only_message()));
+        }
+        let _lock = lock(&self.path)?;
+        self.reload()?;
+        let list = self.file.accounts.list_mut(env);
+        let entry = list.iter_mut().find(|s| same_name(&s.name, name)).ok_or_else(|| not_found(env, name))?;
+        entry.events_off = !on;
+        self.write()
+    }
+
     fn load(&self, env: Environment, s: &StoredAccount) -> Result<Account, StoreError> {
         let ids = self.check(env, s).map_err(|b| StoreError::Io(b.message))?;
         self.with_secrets(env, s, ids)
@@ -393,6 +410,7 @@ impl AccountStore {
             webhook_secret: secret(SecretKind::WebhookSecret)?.filter(|w| !w.is_empty()),
             public_webhook_base: s.public_webhook_base.clone().filter(|b| !b.is_empty()),
             accept_unsigned: s.accept_unsigned,
+            events_off: s.events_off,
         })
     }
 
@@ -433,6 +451,7 @@ fn stored(account: &Account) -> StoredAccount {
         integration_id: account.integration_id.to_string(),
         public_webhook_base: account.public_webhook_base.clone(),
         accept_unsigned: account.accept_unsigned,
+        events_off: account.events_off,
     }
 }
 

@@ -21,6 +21,7 @@ pub fn top_bar_ui(ui: &mut Ui, state: &AppState, selection: &mut Selection) {
         ui.separator();
         let label = ui.label("Account");
         super::account_combo(ui, "account_picker", "no account", state, selection).labelled_by(label.id);
+        events_ui(ui, state, selection);
         ui.separator();
         listener_status_ui(ui, state);
     });
@@ -31,6 +32,22 @@ pub fn top_bar_ui(ui: &mut Ui, state: &AppState, selection: &mut Selection) {
         });
     }
     ui.add_space(2.0);
+}
+
+/// How many of this environment's accounts receive events (a switch per account).
+fn events_ui(ui: &mut Ui, state: &AppState, selection: &Selection) {
+    let accounts = state.accounts.of(selection.env);
+    if accounts.is_empty() {
+        return;
+    }
+    let on = accounts.iter().filter(|a| !a.events_off).count();
+    let text = format!("{on} of {} receive events", accounts.len());
+    if on == accounts.len() {
+        ui.weak(text);
+    } else {
+        ui.colored_label(warn_color(ui), text)
+            .on_hover_text("Accounts with Receive events off answer their webhook path 404 (Accounts to switch)");
+    }
 }
 
 fn listener_status_ui(ui: &mut Ui, state: &AppState) {

@@ -14,6 +14,7 @@ mod js_json;
 pub mod limits;
 pub mod media;
 pub mod message;
+mod refusal;
 mod router;
 mod server;
 pub mod signature;
@@ -44,6 +45,9 @@ pub struct WebhookAccount {
     pub webhook_secret: Option<SecretString>,
     /// Debug switch: accept unsigned or wrongly signed deliveries (marked as such).
     pub accept_unsigned: bool,
+    /// Events switched off for this account: its path answers 404 (recorded in
+    /// traffic), nothing reaches the chats or starts a presence watch.
+    pub events_off: bool,
 }
 
 impl From<&Account> for WebhookAccount {
@@ -52,6 +56,7 @@ impl From<&Account> for WebhookAccount {
             name: account.name.clone(),
             webhook_secret: account.webhook_secret.clone(),
             accept_unsigned: account.accept_unsigned,
+            events_off: account.events_off,
         }
     }
 }

@@ -16,7 +16,8 @@ use time::OffsetDateTime;
 
 use super::limits::{RejectLimits, RejectSampler, Sample, cut_bytes, cut_chars};
 use super::media::MediaStore;
-use super::message::{OutboundMessage, ParseError};
+use super::message::OutboundMessage;
+pub use super::refusal::HookError;
 use super::signature::{self, SIGNATURE_HEADER};
 use super::{ANY_ACCOUNT, Delivery, DeliverySink, ListenerConfig, WebhookAccount};
 use crate::model::traffic::{redact_body, redact_headers};
@@ -121,49 +122,6 @@ fn find_account(accounts: &[WebhookAccount], name: &str) -> Option<WebhookAccoun
         })
 }
 
-/// Why a delivery is refused. Each variant maps to its status once
-/// ([`IntoResponse`]); the text is the answer body and the traffic row's response.
-#[derive(Debug, thiserror::Error)]
-pub enum HookError {
-    /// `known` lists the accounts only for a caller on this machine (see [`local_caller`]).
-    #[error(
-        "no account named \"{name}\" on this listener{}: check the webhook URL ends with /hooks/<account name>",
-        known.as_deref().map(|k| format!(" (listening for: {k})")).unwrap_or_default()
-    )]
-    UnknownAccount { name: String, known: Option<String> },
-    #[error("body larger than {limit} bytes: Genesys messages are a few KB; this is not a Genesys delivery")]
-    TooLarge { limit: usize },
-    #[error("could not read the body: {text}")]
-    Body { status: StatusCode, text: String },
-    /// The explanation of the signature verdict (and the mistake that reproduces it).
-    #[error("{0}")]
-    Signature(String),
-    #[error("{0}")]
-    NotJson(#[from] ParseError),
-    /// Not stored means not acknowledged: 503 makes Genesys retry later.
-    #[error("history not writable: {0}")]
-    NotStored(#[from] crate::storage::Error),
-}
-
-impl HookError {
-    pub fn status(&self) -> StatusCode {
-        match self {
-            HookError::UnknownAccount { .. } => StatusCode::NOT_FOUND,
-            HookError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            HookError::Body { status, .. } => *status,
-            HookError::Signature(_) => StatusCode::UNAUTHORIZED,
-            HookError::NotJson(_) => StatusCode::BAD_REQUEST,
-            HookError::NotStored(_) => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-}
-
-impl IntoResponse for HookError {
-    fn into_response(self) -> Response {
-        (self.status(), self.to_string()).into_response()
-    }
-}
-
 /// One webhook request as received.
 struct Incoming<'a> {
     path_name: &'a str,
@@ -240,6 +198,11 @@ impl Judged {
             });
             return Err(HookError::UnknownAccount { name: incoming.path_name.to_string(), known });
         };
+        if account.events_off {
+            self.traffic.explanation =
+                Some(format!("Events are switched off for account \"{}\": not passed on to chats", account.name));
+            return Err(HookError::EventsOff { name: account.name.clone(), local: incoming.local });
+        }
         let body = match &incoming.body {
             Ok(body) => body,
             Err(BodyError::TooLarge) => return Err(HookError::TooLarge { limit: max_body_bytes }),

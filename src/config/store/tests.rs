@@ -30,6 +30,7 @@ fn draft(name: &str) -> AccountDraft {
         webhook_secret: format!("webhook-of-{name}"),
         public_webhook_base: String::new(),
         accept_unsigned: false,
+        events_off: false,
     }
 }
 

@@ -207,6 +207,17 @@ fn fields_ui(
     rows.text_row(ui, form, Field::WebhookSecret, !form.show_secret);
     rows.text_row(ui, form, Field::PublicWebhookBase, false);
     plain_row_ui(ui, "", LABEL_WIDTH, |ui| {
+        // Stored as "off" so an account written before the switch existed receives events.
+        let mut receive = !form.draft.events_off;
+        let switch = egui::Checkbox::new(&mut receive, "Receive events");
+        let response = ui
+            .add_enabled(rows.enabled, switch)
+            .on_hover_text("Off: the listener answers this account's webhook 404 and shows nothing in its chats");
+        if response.changed() {
+            form.draft.events_off = !receive;
+        }
+    });
+    plain_row_ui(ui, "", LABEL_WIDTH, |ui| {
         let unsigned = egui::Checkbox::new(&mut form.draft.accept_unsigned, "Accept unsigned deliveries (debug only)");
         ui.add_enabled(rows.enabled, unsigned);
     });
