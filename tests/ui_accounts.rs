@@ -134,3 +134,41 @@ fn one_save_shows_one_toast() {
     ui.feed(ui_support::accounts_loaded(vec![ui_support::emulator_account()]));
     assert_eq!(ui.harness.query_all_by_label_contains("Saved account").count(), 1, "one save, one toast");
 }
+
+#[test]
+fn the_integration_picker_shows_each_integrations_status() {
+    let mut ui = ui_support::app_on(View::Accounts);
+    ui.harness.get_by_label("List integrations").click();
+    ui.settle();
+    let Some(Command::ListIntegrations { request, .. }) = ui.take_commands().pop() else {
+        panic!("no ListIntegrations")
+    };
+    let summary = |id: &str, name: &str, create: &str| genesys_desk::model::IntegrationSummary {
+        id: id.into(),
+        name: name.into(),
+        status: Some("active".into()),
+        create_status: Some(create.into()),
+    };
+    let list = vec![
+        summary(genesys_desk::config::defaults::EMULATOR_INTEGRATION_ID, "Emulator Open Messaging", "Completed"),
+        summary("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "Second", "Initiated"),
+    ];
+    ui.feed(Event::IntegrationsListed { request, result: Ok(list) });
+    ui.harness.get_by_value("Emulator Open Messaging").click(); // the picker, showing the account's integration
+    ui.settle();
+    ui.harness.get_by_label("Second — 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d (active, Initiated)");
+}
+
+#[test]
+fn switching_receive_events_off_is_saved_with_the_account() {
+    let mut ui = ui_support::app_on(View::Accounts);
+    ui.harness.get_by_label("Receive events").click();
+    ui.settle();
+    assert!(form(&ui).draft.events_off);
+    ui.harness.get_by_label("Save").click();
+    ui.settle();
+    match ui.take_commands().as_slice() {
+        [Command::SaveAccount { draft, .. }] => assert!(draft.events_off, "{draft:?}"),
+        other => panic!("expected SaveAccount, got {other:?}"),
+    }
+}

@@ -48,7 +48,11 @@ impl Client {
         let path = "/api/v2/conversations/messaging/integrations/open?pageSize=100&pageNumber=1";
         let (list, _): (IntegrationListing, _) =
             self.api_json(Step::Integrations, Method::GET, path, None::<&()>).await?;
-        Ok(list.entities.into_iter().map(|i| IntegrationSummary { id: i.id, name: i.name }).collect())
+        Ok(list
+            .entities
+            .into_iter()
+            .map(|i| IntegrationSummary { id: i.id, name: i.name, status: i.status, create_status: i.create_status })
+            .collect())
     }
 
     /// Points the integration's webhook at `url` (PATCH). The GUI calls this

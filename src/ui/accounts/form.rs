@@ -303,7 +303,7 @@ fn integrations_row_ui(
                 .unwrap_or_else(|| format!("{} integrations", list.len()));
             egui::ComboBox::from_id_salt("integration_picker").selected_text(selected).show_ui(ui, |ui| {
                 for i in list {
-                    if ui.selectable_label(i.id == *integration_id, format!("{} — {}", i.name, i.id)).clicked() {
+                    if ui.selectable_label(i.id == *integration_id, i.label()).clicked() {
                         *integration_id = i.id.clone();
                     }
                 }
