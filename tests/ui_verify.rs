@@ -126,3 +126,24 @@ fn the_doctor_checks_show_with_their_titles_and_a_warning_is_not_a_failure() {
     ui.harness.get_by_label("No check failed, 1 warning");
     ui.harness.get_by_label("Typing events looks warn");
 }
+
+#[test]
+fn a_secret_mismatch_offers_a_confirmed_rotation() {
+    let mut ui = ui_support::app_on(View::Verify);
+    ui.harness.get_all_by_label("Verify").last().unwrap().click(); // the first is the side navigation
+    ui.settle();
+    let Some(Command::Verify { request, .. }) = ui.take_commands().pop() else { panic!("no Verify") };
+    let report = VerifyReport { checks: vec![check(CheckId::Secret, CheckStatus::Fail)] };
+    ui.feed(Event::VerifyFinished { request, report });
+    ui.harness.get_by_label("Fix it: set a new webhook secret in Genesys and here…").click();
+    ui.settle();
+    assert!(ui.take_commands().is_empty(), "nothing is changed before the confirmation");
+    ui.harness.get_by_label("Rotate secret").click();
+    ui.settle();
+    match ui.take_commands().as_slice() {
+        [Command::RotateSecret { account, env, .. }] => {
+            assert_eq!((account.as_str(), *env), ("Emulator", genesys_desk::config::Environment::Development));
+        }
+        other => panic!("expected RotateSecret, got {other:?}"),
+    }
+}

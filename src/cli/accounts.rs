@@ -157,7 +157,7 @@ fn resolve_paths(home: Option<PathBuf>) -> Result<Paths, CliError> {
 }
 
 /// Invalid input and unknown names are usage errors (exit 2); the rest failed (exit 1).
-fn store_error(err: StoreError) -> CliError {
+pub(super) fn store_error(err: StoreError) -> CliError {
     match err {
         // One `error:` line per field (the first gets its prefix from `cli::run`).
         StoreError::Invalid(errors) => {
@@ -169,7 +169,7 @@ fn store_error(err: StoreError) -> CliError {
 }
 
 /// `--env` parsed and checked against the workspace's tier; default: its first editable environment.
-fn environment(store: &AccountStore, env: Option<&str>) -> Result<Environment, CliError> {
+pub(super) fn environment(store: &AccountStore, env: Option<&str>) -> Result<Environment, CliError> {
     let tier = store.tier();
     let Some(text) = env else {
         return Ok(tier.default_environment());
@@ -204,7 +204,7 @@ fn read_secret(var: &str, prompt: &str, required: bool) -> Result<String, CliErr
 }
 
 /// The read-only message plus the CLI spelling of where to edit.
-fn read_only(env: Environment) -> String {
+pub(super) fn read_only(env: Environment) -> String {
     format!("{} (--env {})", env.read_only_message(), env.source().label().to_lowercase())
 }
 

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod emulator;
+pub mod integration;
 pub mod listen;
 pub mod output;
 pub mod send;
@@ -39,6 +40,9 @@ pub enum Command {
     Listen(listen::ListenArgs),
     /// Run the embedded Genesys Cloud emulator.
     Emulator(emulator::EmulatorArgs),
+    /// Change the account's integration in Genesys (rotate its webhook secret).
+    #[command(subcommand)]
+    Integration(integration::IntegrationCommand),
 }
 
 /// A CLI failure: `Usage` exits 2, `Failed` exits 1.
@@ -81,6 +85,7 @@ pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
         Command::Send(args) => send::run(home, args),
         Command::Listen(args) => listen::run(home, args),
         Command::Emulator(args) => emulator::run(home, args),
+        Command::Integration(cmd) => integration::run(home, cmd),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

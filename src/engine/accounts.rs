@@ -141,7 +141,7 @@ impl Accounts {
         });
     }
 
-    fn store_mut(&mut self) -> Result<&mut AccountStore, AccountError> {
+    pub(super) fn store_mut(&mut self) -> Result<&mut AccountStore, AccountError> {
         match &mut self.source {
             Source::Store(Some(store)) => Ok(store),
             Source::Store(None) | Source::Given(_) => Err(AccountError::NoStore),
@@ -216,7 +216,7 @@ impl Engine {
 
     /// Clients are rebuilt from the new accounts; a listener that follows the
     /// accounts sees the new set on its next request.
-    fn accounts_changed(&mut self) {
+    pub(super) fn accounts_changed(&mut self) {
         self.accounts.clients.clear();
         if let Some(listener) = &self.listener
             && self.listener_follows_accounts()

@@ -99,6 +99,13 @@ pub enum Command {
         account: String,
         url: String,
     },
+    /// A new webhook secret, set in Genesys (PATCH) and then in the account, or
+    /// in neither when Genesys refuses it; answers `SecretRotated`. Never from Live/Production.
+    RotateSecret {
+        request: RequestId,
+        env: Environment,
+        account: String,
+    },
     /// Posts the ticket's query as the first customer message; answers `ChatStarted`
     /// (+ `ChatMessageAdded` for the query and the after-assignment note) or `ChatStartFailed`.
     StartChat {
@@ -192,6 +199,13 @@ pub enum Event {
     VerifyFinished {
         request: RequestId,
         report: VerifyReport,
+    },
+    /// The secret is rotated (the listener already checks with the new one),
+    /// or why not (the account keeps its secret).
+    SecretRotated {
+        request: RequestId,
+        account: String,
+        result: Result<(), String>,
     },
     IntegrationsListed {
         request: RequestId,

@@ -17,6 +17,7 @@ pub mod command;
 mod error;
 mod headless;
 mod presence;
+mod provision;
 mod requests;
 mod services;
 mod traffic;

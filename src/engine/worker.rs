@@ -47,6 +47,8 @@ pub(super) struct Shared {
     /// Conversations to watch for presence events, learnt from a send
     /// response (`prefetchConversationId=true`).
     pub watch: mpsc::UnboundedSender<WatchRequest>,
+    /// Work a spawned task hands back to the engine loop.
+    pub after: mpsc::UnboundedSender<super::provision::AfterTask>,
 }
 
 /// A conversation to watch, and the chat thread its events belong to.
@@ -57,6 +59,11 @@ pub struct WatchRequest {
 }
 
 impl Shared {
+    /// Hands `done` back to the engine loop (dropped when the engine stopped).
+    pub fn after(&self, done: super::provision::AfterTask) {
+        let _ = self.after.send(done);
+    }
+
     pub fn toast(&self, level: ToastLevel, text: impl Into<String>) {
         self.events.send(Event::Toast { level, text: text.into() });
     }
@@ -79,6 +86,7 @@ struct Inputs {
     deliveries: mpsc::UnboundedReceiver<Delivery>,
     watch: mpsc::UnboundedReceiver<WatchRequest>,
     presence: mpsc::UnboundedReceiver<(String, crate::genesys::notifications::NotifierEvent)>,
+    after: mpsc::UnboundedReceiver<super::provision::AfterTask>,
 }
 
 pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<Command>, events: EventSender) {
@@ -87,6 +95,7 @@ pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<
     let (deliveries_tx, deliveries) = mpsc::unbounded_channel();
     let (presence_tx, presence) = mpsc::unbounded_channel();
     let (watch_tx, watch) = mpsc::unbounded_channel();
+    let (after_tx, after) = mpsc::unbounded_channel();
     let tasks = TaskTracker::new();
     let shared = Shared {
         events: events.clone(),
@@ -98,6 +107,7 @@ pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<
         media: Arc::default(),
         media_dir: config.paths.media_dir(),
         watch: watch_tx,
+        after: after_tx,
     };
     let sink: crate::model::traffic::TrafficSink = Arc::new(move |entry| {
         let _ = traffic_tx.send(entry);
@@ -111,7 +121,7 @@ pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<
         emulator: None,
         deliveries_tx,
     };
-    let mut inputs = Inputs { commands, traffic, deliveries, watch, presence };
+    let mut inputs = Inputs { commands, traffic, deliveries, watch, presence, after };
     engine.start().await;
     engine.serve(&mut inputs).await;
     engine.shutdown(&mut inputs).await;
@@ -145,6 +155,7 @@ impl Engine {
                     self.watch_conversation(&w.thread.account, &w.conversation_id, &w.thread.customer_id)
                 }
                 Some((account, event)) = inputs.presence.recv() => self.presence.on_event(&self.shared, &account, event),
+                Some(done) = inputs.after.recv() => self.after_task(done),
             }
         }
     }
@@ -159,6 +170,7 @@ impl Engine {
             }
             Command::ListIntegrations { request, env, account } => self.list_integrations(request, env, &account),
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
+            Command::RotateSecret { request, env, account } => self.rotate_secret(request, env, &account),
             Command::StartChat { request, env, account, ticket } => self.start_chat(request, env, &account, ticket),
             Command::SendText { env, account, customer_id, text } => self.send_text(env, &account, customer_id, text),
             Command::SendImage { env, account, customer_id, path } => self.send_image(env, &account, customer_id, path),

@@ -17,6 +17,8 @@ pub struct VerifyView {
     pub include_send: bool,
     /// "Point the integration's webhook" waits for confirmation: the URL.
     confirm_point_webhook: Option<String>,
+    /// "Rotate webhook secret…" waits for confirmation.
+    confirm_rotate: bool,
 }
 
 impl VerifyView {
@@ -65,7 +67,52 @@ impl VerifyView {
                 }
             }
         }
+        if !selection.read_only() && run.checks.iter().any(|c| c.id == CheckId::Secret) {
+            ui.add_space(8.0);
+            let needed = run.checks.iter().any(|c| c.id == CheckId::Secret && c.status != CheckStatus::Pass);
+            let label = if needed {
+                "Fix it: set a new webhook secret in Genesys and here…"
+            } else {
+                "Rotate webhook secret…"
+            };
+            if ui.button(label).clicked() {
+                self.confirm_rotate = true;
+            }
+        }
         self.confirm_point_ui(ui, selection, commands, &account);
+        self.confirm_rotate_ui(ui, selection, commands, &account);
+    }
+
+    /// The explicit confirmation before a new secret goes to Genesys (never in Live/Production).
+    fn confirm_rotate_ui(&mut self, ui: &mut Ui, selection: &Selection, commands: &mut Vec<Command>, account: &str) {
+        if !self.confirm_rotate {
+            return;
+        }
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("confirm_rotate_secret")).show(ui.ctx(), |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Rotate the webhook secret?");
+            ui.label(format!(
+                "A new random secret token is set on the integration of {account} in Genesys Cloud, then stored \
+                 with the account. If Genesys refuses it, nothing changes. Other receivers of this integration's \
+                 webhook need the new secret too."
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Rotate secret").clicked() {
+                    if !selection.read_only() {
+                        let (request, env, account) = (next_request_id(), selection.env, account.to_string());
+                        commands.push(Command::RotateSecret { request, env, account });
+                    }
+                    close = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.confirm_rotate = false;
+        }
     }
 
     fn results_ui(&self, ui: &mut Ui, run: &VerifyRun, account: &str, waiting: bool) {

@@ -64,6 +64,11 @@ impl AppState {
             Event::Toast { level, text } => Some((level, text)),
             // The integrations list answers the Accounts view's request: it keeps it.
             Event::IntegrationsListed { .. } => None,
+            // Success comes with the engine's own toast; a refusal is said here.
+            Event::SecretRotated { result: Err(text), account, .. } => {
+                Some((crate::engine::command::ToastLevel::Error, format!("{account}: {text}")))
+            }
+            Event::SecretRotated { .. } => None,
             // The same facts reach the window as traffic rows and chat lines.
             Event::Headless(_) => None,
             chat => {

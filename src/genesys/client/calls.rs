@@ -66,6 +66,19 @@ impl Client {
         self.api_json(Step::SetWebhook, Method::PATCH, &path, Some(&body)).await.map(|(v, _)| v)
     }
 
+    /// Sets the integration's secret token (PATCH, the current name sent back as
+    /// `OpenIntegrationUpdateRequest.name` requires). Genesys signs every later
+    /// delivery with it.
+    pub async fn set_webhook_secret(&self, secret: &crate::config::SecretString) -> Result<Integration, Error> {
+        let current = self.integration().await?;
+        let path = format!("/api/v2/conversations/messaging/integrations/open/{}", self.inner.integration_id);
+        let body = serde_json::json!({
+            "name": current.name,
+            "outboundNotificationWebhookSignatureSecretToken": secret.expose(),
+        });
+        self.api_json(Step::SetWebhook, Method::PATCH, &path, Some(&body)).await.map(|(v, _)| v)
+    }
+
     /// Posts a customer message (text and/or image by URL, custom attributes).
     pub async fn send_message(&self, message: &InboundMessage) -> Result<SentMessage, Error> {
         let text = message.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
