@@ -24,11 +24,14 @@ pub enum Permission {
     RoutingMessageManage,
     /// `messaging:supportedContent:view`: GET a supported content profile.
     SupportedContentView,
+    /// `messaging:integration:add`: create an integration (POST).
+    IntegrationAdd,
 }
 
 impl Permission {
     /// Every permission (the default grant).
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
+        Permission::IntegrationAdd,
         Permission::IntegrationView,
         Permission::IntegrationEdit,
         Permission::MessageReceive,
@@ -47,6 +50,7 @@ impl Permission {
             Permission::ThreadingTimelineView => "conversation:threadingTimeline:view",
             Permission::RoutingMessageManage => "routing:message:manage",
             Permission::SupportedContentView => "messaging:supportedContent:view",
+            Permission::IntegrationAdd => "messaging:integration:add",
         }
     }
 }
@@ -102,6 +106,9 @@ pub struct EmulatorConfig {
     pub message_flow: bool,
     /// The supported content profile allows `image/*` both ways (off: only `video/*`).
     pub images_allowed: bool,
+    /// An integration created through the API answers `createStatus: Initiated`
+    /// to this many reads, then `Completed` (Genesys creates them asynchronously).
+    pub create_reads: u32,
     /// After a conversation disconnects, a message from the same customer
     /// within this time continues it; later ones start a new conversation.
     pub threading_timeline: Duration,
@@ -166,6 +173,7 @@ impl Default for EmulatorConfig {
             inbound_typing: true,
             message_flow: true,
             images_allowed: true,
+            create_reads: 2,
             threading_timeline: DEFAULT_THREADING_TIMELINE,
             rate_limit_per_minute: None,
             rate_limit_window: Duration::from_secs(60),

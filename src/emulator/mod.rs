@@ -16,6 +16,7 @@
 
 pub mod agent;
 mod config;
+mod created;
 mod faults;
 pub mod notifications;
 mod routes;
@@ -32,6 +33,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{DEFAULT_THREADING_TIMELINE, EmulatorConfig, MESSAGING_SETTING_ID, Permission};
+pub use created::CreatedIntegration;
 pub use faults::Faults;
 pub use routes::router;
 
@@ -113,6 +115,7 @@ struct Shared {
     events: broadcast::Sender<EmulatorEvent>,
     http: reqwest::Client,
     cancel: CancellationToken,
+    created: created::Created,
 }
 
 /// The emulator's state; cheap to clone (one `Arc`).
@@ -161,6 +164,7 @@ impl EmulatorState {
                 events,
                 http,
                 cancel: CancellationToken::new(),
+                created: created::Created::default(),
             }),
         }
     }
@@ -177,6 +181,11 @@ impl EmulatorState {
 
     pub fn faults(&self) -> Faults {
         self.shared.faults.clone()
+    }
+
+    /// Integrations created through `POST .../integrations/open`.
+    pub fn created(&self) -> Vec<CreatedIntegration> {
+        self.shared.created.all()
     }
 
     /// The Notifications API side (channels, subscriptions, socket events).

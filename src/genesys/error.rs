@@ -28,6 +28,8 @@ pub enum Step {
     SupportedContent,
     /// The org's conversation threading timeline.
     ThreadingTimeline,
+    /// Creating an Open Messaging integration.
+    CreateIntegration,
 }
 
 impl Step {
@@ -46,6 +48,7 @@ impl Step {
             Step::MessagingSetting => "get messaging setting",
             Step::SupportedContent => "get supported content",
             Step::ThreadingTimeline => "get threading timeline",
+            Step::CreateIntegration => "create integration",
         }
     }
 
@@ -60,6 +63,7 @@ impl Step {
             Step::MessagingSetting => "messaging:setting:view",
             Step::SupportedContent => "messaging:supportedContent:view",
             Step::ThreadingTimeline => "conversation:threadingTimeline:view",
+            Step::CreateIntegration => "messaging:integration:add",
         }
     }
 }

@@ -19,6 +19,38 @@ use super::{INTEGRATIONS, integration_not_found, same_id};
 
 const SETTINGS: &str = "/api/v2/conversations/messaging/settings";
 
+/// A created integration, shaped as [`integration_json`] (the same recipient,
+/// messaging setting and supported content: one org).
+fn created_json(c: &crate::emulator::created::CreatedIntegration) -> Value {
+    json!({
+        "id": c.id,
+        "name": c.name,
+        "supportedContent": {"id": SUPPORTED_CONTENT_ID, "selfUri": format!("/api/v2/conversations/messaging/supportedcontent/{SUPPORTED_CONTENT_ID}")},
+        "messagingSetting": {"id": MESSAGING_SETTING_ID, "selfUri": format!("{SETTINGS}/{MESSAGING_SETTING_ID}")},
+        "status": "active",
+        "recipient": {"id": RECIPIENT_ID, "selfUri": format!("/api/v2/routing/message/recipients/{RECIPIENT_ID}")},
+        "createStatus": c.create_status(),
+        "outboundNotificationWebhookUrl": c.webhook_url,
+        "outboundNotificationWebhookSignatureSecretToken": c.webhook_secret,
+        "selfUri": format!("{INTEGRATIONS}/{}", c.id),
+    })
+}
+
+/// `POST .../integrations/open` with an `OpenIntegrationRequest`
+/// (`messaging:integration:add`). Answers 200 with the integration, `Initiated`;
+/// whether Genesys answers 200 or 201 is not in the SDK docs (unconfirmed).
+pub(super) async fn create(
+    State(state): State<EmulatorState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers, Permission::IntegrationAdd)?;
+    let value = serde_json::from_slice::<Value>(&body).map_err(|e| ApiError::BadRequest(not_json(e)))?;
+    let create = validate::integration_create(&value).map_err(ApiError::BadRequest)?;
+    let created = state.shared.created.add(create, state.config().create_reads);
+    Ok(axum::Json(created_json(&created)).into_response())
+}
+
 fn integration_json(state: &EmulatorState) -> Value {
     let c = state.config();
     let self_uri = format!("{INTEGRATIONS}/{}", c.integration_id);
@@ -51,9 +83,12 @@ fn integration_json(state: &EmulatorState) -> Value {
 pub(super) async fn list(State(state): State<EmulatorState>, headers: HeaderMap) -> Result<Response, ApiError> {
     authorize(&state, &headers, Permission::IntegrationView)?;
     let uri = format!("{INTEGRATIONS}?pageSize=25&pageNumber=1");
+    let mut entities = vec![integration_json(&state)];
+    entities.extend(state.shared.created.all().iter().map(created_json));
+    let total = entities.len();
     Ok(axum::Json(json!({
-        "entities": [integration_json(&state)],
-        "pageSize": 25, "pageNumber": 1, "total": 1, "pageCount": 1,
+        "entities": entities,
+        "pageSize": 25, "pageNumber": 1, "total": total, "pageCount": 1,
         "firstUri": uri, "selfUri": uri, "lastUri": uri,
     }))
     .into_response())
@@ -66,10 +101,13 @@ pub(super) async fn get_one(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers, Permission::IntegrationView)?;
-    if !same_id(&state, &id) {
-        return Err(integration_not_found(&id));
+    if same_id(&state, &id) {
+        return Ok(axum::Json(integration_json(&state)).into_response());
     }
-    Ok(axum::Json(integration_json(&state)).into_response())
+    match state.shared.created.read(&id) {
+        Some(created) => Ok(axum::Json(created_json(&created)).into_response()),
+        None => Err(integration_not_found(&id)),
+    }
 }
 
 /// `PATCH .../integrations/open/{id}` with an `OpenIntegrationUpdateRequest`

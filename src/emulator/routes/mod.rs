@@ -31,7 +31,7 @@ const INBOUND: &str = "/api/v2/conversations/messages/{id}/inbound/open";
 pub fn router(state: EmulatorState) -> Router {
     Router::new()
         .route("/oauth/token", post(auth::token))
-        .route(INTEGRATIONS, get(integrations::list))
+        .route(INTEGRATIONS, get(integrations::list).post(integrations::create))
         .route(&format!("{INTEGRATIONS}/{{id}}"), get(integrations::get_one).patch(integrations::patch))
         .route("/api/v2/conversations/messaging/settings/{id}", get(integrations::messaging_setting))
         .route("/api/v2/conversations/messaging/threadingtimeline", get(integrations::threading_timeline))

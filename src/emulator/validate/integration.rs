@@ -76,3 +76,35 @@ fn webhook_url(url: &str, field: &str) -> Check<String> {
     }
     Ok(url.to_string())
 }
+
+/// What a valid `OpenIntegrationRequest` (the body of `POST .../integrations/open`) creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationCreate {
+    pub name: String,
+    pub webhook_url: String,
+    pub webhook_secret: String,
+}
+
+/// `name`, `outboundNotificationWebhookUrl` and
+/// `outboundNotificationWebhookSignatureSecretToken` are required; the secret
+/// "must be longer than 15 characters"
+/// (https://github.com/MyPureCloud/platform-client-sdk-python/blob/master/build/docs/OpenIntegrationRequest.md).
+pub fn integration_create(body: &Value) -> Check<IntegrationCreate> {
+    let root = object(body, "body")?;
+    let (name, np) = required(root, "", "name")?;
+    let name = non_empty(name, &np)?.to_string();
+    let (url, up) = required(root, "", "outboundNotificationWebhookUrl")?;
+    let webhook_url = webhook_url(string(url, &up)?, &up)?;
+    let (secret, sp) = required(root, "", "outboundNotificationWebhookSignatureSecretToken")?;
+    let secret = string(secret, &sp)?;
+    if secret.chars().count() <= 15 {
+        return Err(bad(&sp, "must be longer than 15 characters"));
+    }
+    for key in ["id", "selfUri"] {
+        opt_string(root, "", key)?;
+    }
+    if let Some((headers, hp)) = get(root, "", "webhookHeaders") {
+        string_map(headers, &hp)?;
+    }
+    Ok(IntegrationCreate { name, webhook_url, webhook_secret: secret.to_string() })
+}

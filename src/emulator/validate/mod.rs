@@ -12,7 +12,7 @@ mod inbound;
 mod integration;
 
 pub use inbound::{ValidMessage, inbound_event, inbound_message, inbound_receipt, structured_response};
-pub use integration::integration_update;
+pub use integration::{IntegrationCreate, integration_create, integration_update};
 
 use serde_json::{Map, Value};
 

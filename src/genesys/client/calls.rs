@@ -43,6 +43,30 @@ impl Client {
         self.api_json(Step::ThreadingTimeline, Method::GET, path, None::<&()>).await.map(|(v, _)| v)
     }
 
+    /// Creates an Open Messaging integration (`OpenIntegrationRequest`: name,
+    /// webhook URL and secret token are required). Genesys answers while still
+    /// creating it (`createStatus: Initiated`): read it again with [`Self::integration_by_id`].
+    pub async fn create_integration(
+        &self,
+        name: &str,
+        webhook_url: &str,
+        secret: &crate::config::SecretString,
+    ) -> Result<Integration, Error> {
+        let body = serde_json::json!({
+            "name": name,
+            "outboundNotificationWebhookUrl": webhook_url,
+            "outboundNotificationWebhookSignatureSecretToken": secret.expose(),
+        });
+        let path = "/api/v2/conversations/messaging/integrations/open";
+        self.api_json(Step::CreateIntegration, Method::POST, path, Some(&body)).await.map(|(v, _)| v)
+    }
+
+    /// Any integration of the org by id (not only the account's).
+    pub async fn integration_by_id(&self, id: &str) -> Result<Integration, Error> {
+        let path = format!("/api/v2/conversations/messaging/integrations/open/{}", segment(id));
+        self.api_json(Step::Integration, Method::GET, &path, None::<&()>).await.map(|(v, _)| v)
+    }
+
     /// Integrations of the org (first page of 100), for a picker.
     pub async fn integrations(&self) -> Result<Vec<IntegrationSummary>, Error> {
         let path = "/api/v2/conversations/messaging/integrations/open?pageSize=100&pageNumber=1";
