@@ -132,3 +132,69 @@ async fn the_command_line_rotates_through_the_same_engine_and_never_in_live() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(setup.emulator.state().config().webhook_secret, theirs, "Live changed nothing");
 }
+
+fn stored_account(setup: &engine_support::Setup) -> genesys_desk::config::Account {
+    let secrets = Secrets::open_with(&setup.paths, SecretStoreChoice::File).unwrap();
+    let store = AccountStore::open_with_secrets(&setup.paths, secrets).unwrap();
+    store.account(Environment::Development, defaults::EMULATOR_ACCOUNT).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_created_integration_is_polled_until_completed_and_then_verifies() {
+    let setup = engine_support::emulator_and_home().await;
+    let (mut engine, _) = engine(&setup).await;
+    engine.send(Command::CreateIntegration {
+        request: RequestId(9),
+        env: Environment::Development,
+        account: defaults::EMULATOR_ACCOUNT.into(),
+        name: "Acme bot".into(),
+    });
+    let id = until(&mut engine, |e| match e {
+        Event::IntegrationCreated { request: RequestId(9), result, .. } => Some(result.clone()),
+        _ => None,
+    })
+    .await
+    .unwrap();
+    engine.shutdown().await;
+    let created = setup.emulator.state().created();
+    assert_eq!(created.len(), 1);
+    assert_eq!((created[0].id.as_str(), created[0].create_status()), (id.as_str(), "Completed"), "polled to the end");
+    let account = stored_account(&setup);
+    assert_eq!(account.integration_id.to_string(), id, "the account points at it");
+    assert_eq!(
+        account.webhook_secret.unwrap().expose(),
+        created[0].webhook_secret,
+        "with the secret it was created with"
+    );
+    assert!(
+        created[0].webhook_url.ends_with("/hooks/Emulator"),
+        "its webhook is this account's: {}",
+        created[0].webhook_url
+    );
+
+    let report = genesys_desk::genesys::verify::run(&stored_account(&setup), Default::default(), false, |_| {}).await;
+    assert!(report.ok(), "{}", report.to_text("Emulator"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_creates_through_the_same_engine() {
+    let setup = engine_support::emulator_and_home().await;
+    let args = ["integration", "create", "Emulator", "--name", "Acme bot", "--json"];
+    // Without a listener the webhook URL can only be the account's public one.
+    let out = tokio::task::block_in_place(|| cli(&setup, &args));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Public webhook base URL"));
+    assert!(setup.emulator.state().created().is_empty());
+
+    let secrets = Secrets::open_with(&setup.paths, SecretStoreChoice::File).unwrap();
+    let mut store = AccountStore::open_with_secrets(&setup.paths, secrets).unwrap();
+    let mut draft = stored_account(&setup).to_draft();
+    draft.public_webhook_base = "https://abc.trycloudflare.com".into();
+    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft).unwrap();
+    let out = tokio::task::block_in_place(|| cli(&setup, &args));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(setup.emulator.state().created()[0].webhook_url, "https://abc.trycloudflare.com/hooks/Emulator");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["integration_id"], stored_account(&setup).integration_id.to_string());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&setup.emulator.state().created()[0].webhook_secret));
+}

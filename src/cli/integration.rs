@@ -13,6 +13,18 @@ use crate::engine::{self, AccountSource, EngineConfig, HeadlessEngine};
 
 #[derive(Debug, Subcommand)]
 pub enum IntegrationCommand {
+    /// Create an Open Messaging integration whose webhook is the account's
+    /// public webhook URL, with a new strong secret; wait until Genesys
+    /// finished creating it, then point the account at it. Development tiers only.
+    Create {
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "env", value_name = "ENV")]
+        env: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// A new strong webhook secret, set in Genesys and in the account in one
     /// step (if Genesys refuses it, the account keeps its secret). Development tiers only.
     RotateSecret {
@@ -25,30 +37,58 @@ pub enum IntegrationCommand {
 pub fn run(home: Option<PathBuf>, cmd: IntegrationCommand) -> CliResult {
     let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
     let store = AccountStore::open(&paths).map_err(store_error)?;
-    match cmd {
-        IntegrationCommand::RotateSecret { account, env } => {
-            let env = environment(&store, env.as_deref())?;
-            if env.is_read_only() {
-                return Err(CliError::Failed(read_only(env)));
+    let (account, env) = match &cmd {
+        IntegrationCommand::Create { account, env, .. } | IntegrationCommand::RotateSecret { account, env } => {
+            (account, env)
+        }
+    };
+    let env = environment(&store, env.as_deref())?;
+    if env.is_read_only() {
+        return Err(CliError::Failed(read_only(env)));
+    }
+    let account = store.account(env, account).map_err(store_error)?.name;
+    drop(store);
+    // The engine writes the accounts file: it opens the store itself.
+    let config = EngineConfig {
+        accounts: AccountSource::Stored,
+        in_memory_history: true,
+        ..EngineConfig::headless(paths, Vec::new())
+    };
+    let runtime = super::runtime()?;
+    let mut engine = engine::spawn_headless(runtime.handle(), config);
+    let request = RequestId(1);
+    let outcome = match cmd {
+        IntegrationCommand::RotateSecret { .. } => {
+            engine.send(Command::RotateSecret { request, env, account: account.clone() });
+            runtime.block_on(rotated(&mut engine)).map(|()| {
+                println!("\"{account}\": new webhook secret set in Genesys and stored with the account.");
+            })
+        }
+        IntegrationCommand::Create { name, json, .. } => {
+            engine.send(Command::CreateIntegration { request, env, account: account.clone(), name });
+            if !json {
+                eprintln!("creating the integration; Genesys finishes it asynchronously…");
             }
-            let name = store.account(env, &account).map_err(store_error)?.name;
-            drop(store);
-            // The engine writes the accounts file: it opens the store itself.
-            let config = EngineConfig {
-                accounts: AccountSource::Stored,
-                in_memory_history: true,
-                ..EngineConfig::headless(paths, Vec::new())
-            };
-            let runtime = super::runtime()?;
-            let mut engine = engine::spawn_headless(runtime.handle(), config);
-            engine.send(Command::RotateSecret { request: RequestId(1), env, account: name.clone() });
-            let result = runtime.block_on(rotated(&mut engine));
-            runtime.block_on(engine.shutdown());
-            result?;
-            println!("\"{name}\": new webhook secret set in Genesys and stored with the account.");
-            Ok(())
+            runtime.block_on(created(&mut engine)).map(|id| {
+                if json {
+                    println!("{}", serde_json::json!({ "account": account, "integration_id": id }));
+                } else {
+                    println!("\"{account}\" now uses the new integration {id} (its webhook secret is stored with it).");
+                }
+            })
+        }
+    };
+    runtime.block_on(engine.shutdown());
+    outcome
+}
+
+async fn created(engine: &mut HeadlessEngine) -> Result<String, CliError> {
+    while let Some(event) = engine.next().await {
+        if let Event::IntegrationCreated { result, .. } = event {
+            return result.map_err(CliError::Failed);
         }
     }
+    Err(CliError::Failed("the engine stopped before the integration was created".into()))
 }
 
 async fn rotated(engine: &mut HeadlessEngine) -> CliResult {

@@ -351,43 +351,6 @@ impl AccountStore {
         self.delete_secrets(env, &removed.name)
     }
 
-    /// Switches an account's events on or off, changing nothing else (read and
-    /// written under the lock, so an edit of another field meanwhile is kept).
-    pub fn set_events(&mut self, env: Environment, name: &str, on: bool) -> Result<(), StoreError> {
-        if env.is_read_only() {
-            return Err(StoreError::ReadOnly(env.read_only_message()));
-        }
-        let _lock = lock(&self.path)?;
-        self.reload()?;
-        let list = self.file.accounts.list_mut(env);
-        let entry = list.iter_mut().find(|s| same_name(&s.name, name)).ok_or_else(|| not_found(env, name))?;
-        entry.events_off = !on;
-        self.write()
-    }
-
-    /// Replaces an account's webhook secret, changing nothing else.
-    pub fn set_webhook_secret(
-        &mut self,
-        env: Environment,
-        name: &str,
-        secret: &super::SecretString,
-    ) -> Result<(), StoreError> {
-        if env.is_read_only() {
-            return Err(StoreError::ReadOnly(env.read_only_message()));
-        }
-        let _lock = lock(&self.path)?;
-        self.reload()?;
-        let stored = self
-            .file
-            .accounts
-            .list(env)
-            .iter()
-            .find(|s| same_name(&s.name, name))
-            .ok_or_else(|| not_found(env, name))?;
-        let key = SecretKey::new(env, &stored.name, SecretKind::WebhookSecret);
-        self.secrets.set(&key, secret).map_err(|e| StoreError::Io(e.0))
-    }
-
     fn load(&self, env: Environment, s: &StoredAccount) -> Result<Account, StoreError> {
         let ids = self.check(env, s).map_err(|b| StoreError::Io(b.message))?;
         self.with_secrets(env, s, ids)
@@ -505,6 +468,8 @@ fn read_file(path: &Path) -> Result<Option<AccountsFile>, StoreError> {
         }
     }
 }
+
+mod edit;
 
 #[cfg(test)]
 mod tests;

@@ -99,6 +99,16 @@ pub enum Command {
         account: String,
         url: String,
     },
+    /// Creates an Open Messaging integration named `name` whose webhook is the
+    /// account's public webhook URL (else this listener's), with a new secret;
+    /// waits until Genesys finished creating it, then points the account at it.
+    /// Answers `IntegrationCreated`. Never from Live/Production.
+    CreateIntegration {
+        request: RequestId,
+        env: Environment,
+        account: String,
+        name: String,
+    },
     /// A new webhook secret, set in Genesys (PATCH) and then in the account, or
     /// in neither when Genesys refuses it; answers `SecretRotated`. Never from Live/Production.
     RotateSecret {
@@ -199,6 +209,12 @@ pub enum Event {
     VerifyFinished {
         request: RequestId,
         report: VerifyReport,
+    },
+    /// The integration exists and the account uses it (its id), or why not.
+    IntegrationCreated {
+        request: RequestId,
+        account: String,
+        result: Result<String, String>,
     },
     /// The secret is rotated (the listener already checks with the new one),
     /// or why not (the account keeps its secret).

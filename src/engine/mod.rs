@@ -14,6 +14,7 @@ mod accounts;
 pub mod bind;
 mod chat;
 pub mod command;
+mod create;
 mod error;
 mod headless;
 mod presence;

@@ -20,6 +20,8 @@ pub(super) enum AfterTask {
         secret: SecretString,
         old: Option<SecretString>,
     },
+    /// Genesys finished creating integration `id` with `secret`; the account must point at it.
+    IntegrationReady { target: (RequestId, Environment, String), id: String, secret: SecretString },
 }
 
 /// A strong secret token: two random (OS-generated) v4 UUIDs, 64 hex characters,
@@ -68,6 +70,7 @@ impl Engine {
             AfterTask::SecretAccepted { request, env, account, secret, old } => {
                 self.secret_accepted(request, env, account, &secret, old)
             }
+            AfterTask::IntegrationReady { target, id, secret } => self.integration_ready(target, id, &secret),
         }
     }
 

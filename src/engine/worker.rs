@@ -171,6 +171,9 @@ impl Engine {
             Command::ListIntegrations { request, env, account } => self.list_integrations(request, env, &account),
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
             Command::RotateSecret { request, env, account } => self.rotate_secret(request, env, &account),
+            Command::CreateIntegration { request, env, account, name } => {
+                self.create_integration(request, env, &account, name)
+            }
             Command::StartChat { request, env, account, ticket } => self.start_chat(request, env, &account, ticket),
             Command::SendText { env, account, customer_id, text } => self.send_text(env, &account, customer_id, text),
             Command::SendImage { env, account, customer_id, path } => self.send_image(env, &account, customer_id, path),

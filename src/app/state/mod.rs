@@ -69,6 +69,10 @@ impl AppState {
                 Some((crate::engine::command::ToastLevel::Error, format!("{account}: {text}")))
             }
             Event::SecretRotated { .. } => None,
+            Event::IntegrationCreated { result: Err(text), account, .. } => {
+                Some((crate::engine::command::ToastLevel::Error, format!("{account}: {text}")))
+            }
+            Event::IntegrationCreated { .. } => None,
             // The same facts reach the window as traffic rows and chat lines.
             Event::Headless(_) => None,
             chat => {
