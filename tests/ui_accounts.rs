@@ -172,3 +172,23 @@ fn switching_receive_events_off_is_saved_with_the_account() {
         other => panic!("expected SaveAccount, got {other:?}"),
     }
 }
+
+/// A secret rotated (or an integration created) while the form holds an
+/// unsaved edit: the edit stays, the untouched secret takes the new value, so
+/// Save never writes the old secret back.
+#[test]
+fn an_account_changed_elsewhere_updates_the_fields_not_edited() {
+    let mut ui = ui_support::app_on(View::Accounts);
+    ui.harness.get_by_role_and_label(Role::TextInput, "Public webhook base URL").focus();
+    ui.settle();
+    ui.harness.get_by_role_and_label(Role::TextInput, "Public webhook base URL").type_text("https://abc.example");
+    ui.settle();
+    let mut rotated = ui.state().accounts.of(Environment::Development)[0].clone();
+    rotated.webhook_secret = Some(genesys_desk::config::SecretString::new("rotated-secret-0123456789"));
+    let tier = ui.state().accounts.tier;
+    let accounts = std::collections::BTreeMap::from([(Environment::Development, vec![rotated])]);
+    ui.feed(Event::AccountsLoaded { tier, accounts, secret_warning: None });
+    let draft = form(&ui).draft;
+    assert_eq!(draft.public_webhook_base, "https://abc.example", "the edit stays");
+    assert_eq!(draft.webhook_secret, "rotated-secret-0123456789", "the untouched secret follows");
+}

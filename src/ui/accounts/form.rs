@@ -26,15 +26,41 @@ pub struct AccountForm {
     /// Errors the engine returned for the last save; each goes away when
     /// its field is edited.
     pub server_errors: Vec<FieldError>,
+    /// The saved values the draft started from: what "unchanged" means.
+    pub base: AccountDraft,
 }
 
 impl AccountForm {
     pub fn new(original: Option<&Account>) -> Self {
-        Self {
-            draft: original.map(Account::to_draft).unwrap_or_default(),
-            original_name: original.map(|a| a.name.clone()),
-            ..Self::default()
+        let draft = original.map(Account::to_draft).unwrap_or_default();
+        Self { base: draft.clone(), draft, original_name: original.map(|a| a.name.clone()), ..Self::default() }
+    }
+
+    /// True when the user changed something since the form was filled.
+    pub fn edited(&self) -> bool {
+        self.draft != self.base
+    }
+
+    /// The account changed elsewhere (a rotated secret, a new integration, the
+    /// command line): every field the user did not touch takes the new value,
+    /// so a later Save never writes an old secret or id back.
+    pub fn rebase(&mut self, saved: &AccountDraft) {
+        fn take<T: PartialEq + Clone>(draft: &mut T, base: &T, saved: &T) {
+            if draft == base {
+                draft.clone_from(saved);
+            }
         }
+        let (d, b) = (&mut self.draft, &self.base);
+        take(&mut d.name, &b.name, &saved.name);
+        take(&mut d.host, &b.host, &saved.host);
+        take(&mut d.client_id, &b.client_id, &saved.client_id);
+        take(&mut d.client_secret, &b.client_secret, &saved.client_secret);
+        take(&mut d.integration_id, &b.integration_id, &saved.integration_id);
+        take(&mut d.webhook_secret, &b.webhook_secret, &saved.webhook_secret);
+        take(&mut d.public_webhook_base, &b.public_webhook_base, &saved.public_webhook_base);
+        take(&mut d.accept_unsigned, &b.accept_unsigned, &saved.accept_unsigned);
+        take(&mut d.events_off, &b.events_off, &saved.events_off);
+        self.base = saved.clone();
     }
 
     /// Inline errors from the shared validator. Untouched empty fields of a new

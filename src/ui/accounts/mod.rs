@@ -112,11 +112,16 @@ impl AccountsView {
     pub fn on_event(&mut self, event: &Event) {
         match event {
             Event::AccountsLoaded { accounts, .. } => {
-                // Clean forms reload from the new values; unsaved edits stay.
+                // Clean forms reload from the new values; unsaved edits stay,
+                // on top of the new values of the fields not edited.
                 self.forms.retain(|(env, name), form| {
                     let saved = name.as_ref().and_then(|n| accounts.get(env)?.iter().find(|a| &a.name == n));
                     match saved {
-                        Some(account) => form.draft != account.to_draft(),
+                        Some(account) if form.edited() => {
+                            form.rebase(&account.to_draft());
+                            true
+                        }
+                        Some(_) => false,
                         None => name.is_none() && form.draft != AccountDraft::default(),
                     }
                 });
