@@ -192,3 +192,24 @@ fn an_account_changed_elsewhere_updates_the_fields_not_edited() {
     assert_eq!(draft.public_webhook_base, "https://abc.example", "the edit stays");
     assert_eq!(draft.webhook_secret, "rotated-secret-0123456789", "the untouched secret follows");
 }
+
+#[test]
+fn creating_an_integration_is_named_confirmed_and_shows_progress() {
+    let mut ui = ui_support::app_on(View::Accounts);
+    ui.harness.get_by_label("Create a new integration…").click();
+    ui.settle();
+    assert!(ui.take_commands().is_empty(), "nothing is created before the confirmation");
+    ui.harness.get_by_label("http://127.0.0.1:8787/hooks/Emulator"); // where Genesys will post
+    ui.harness.get_by_label("Create integration").click();
+    ui.settle();
+    let request = match ui.take_commands().as_slice() {
+        [Command::CreateIntegration { request, account, name, .. }] => {
+            assert_eq!((account.as_str(), name.as_str()), ("Emulator", "Emulator bot"));
+            *request
+        }
+        other => panic!("expected CreateIntegration, got {other:?}"),
+    };
+    ui.harness.get_by_label("Creating: Genesys finishes new integrations asynchronously…");
+    ui.feed(Event::IntegrationCreated { request, account: "Emulator".into(), result: Ok("new-id".into()) });
+    assert!(ui.harness.query_by_label("Creating: Genesys finishes new integrations asynchronously…").is_none());
+}

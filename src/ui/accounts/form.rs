@@ -172,6 +172,9 @@ impl AccountsView {
         webhook_url_ui(ui, &form.draft, &rows, state.services.listener_addr());
         ui.add_space(8.0);
         self.buttons_ui(ui, &key, state, selection, commands);
+        if saved {
+            self.create_integration_ui(ui, state, selection, commands);
+        }
         if list_integrations && let Some(command) = self.list_integrations_command(&key, state, selection) {
             commands.push(command);
         }

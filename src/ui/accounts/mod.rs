@@ -1,6 +1,7 @@
 //! Accounts: the list of the environment's accounts and the form of the
 //! selected (or new) one, with inline errors from the shared validator.
 
+mod create;
 mod form;
 
 use std::collections::HashMap;
@@ -32,6 +33,8 @@ pub struct AccountsView {
     integrations: Option<(RequestId, FormKey, Pending<Vec<IntegrationSummary>>)>,
     /// Why the last Save was not sent, when no field is to blame.
     notice: Option<String>,
+    /// "Create a new integration…": its dialog and the creation in flight.
+    create: create::CreateIntegration,
 }
 
 impl AccountsView {
@@ -110,6 +113,7 @@ impl AccountsView {
 
     /// Updates the forms for an account event.
     pub fn on_event(&mut self, event: &Event) {
+        self.create.on_event(event);
         match event {
             Event::AccountsLoaded { accounts, .. } => {
                 // Clean forms reload from the new values; unsaved edits stay,
