@@ -198,3 +198,32 @@ async fn the_command_line_creates_through_the_same_engine() {
     assert_eq!(printed["integration_id"], stored_account(&setup).integration_id.to_string());
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&setup.emulator.state().created()[0].webhook_secret));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_shows_the_integration_without_its_secret() {
+    let setup = engine_support::emulator_and_home().await;
+    let out = tokio::task::block_in_place(|| cli(&setup, &["integration", "show", "Emulator", "--json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["id"], defaults::EMULATOR_INTEGRATION_ID);
+    assert_eq!(shown["create_status"], "Completed");
+    assert_eq!(shown["secret_token_set"], true);
+    assert!(shown["recipient"].is_string() && shown["supported_content"].is_string());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(defaults::EMULATOR_WEBHOOK_SECRET));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_points_the_webhook_and_asks_for_a_url_it_does_not_have() {
+    let setup = engine_support::emulator_and_home().await;
+    let out = tokio::task::block_in_place(|| cli(&setup, &["integration", "set-webhook", "Emulator"]));
+    assert_eq!(out.status.code(), Some(2), "no public webhook base URL and no --url");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--url"));
+    let url = "https://new.example.com/hooks/Emulator";
+    let out = tokio::task::block_in_place(|| cli(&setup, &["integration", "set-webhook", "Emulator", "--url", url]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(setup.emulator.state().config().webhook_url.as_deref(), Some(url));
+    let plain = "http://example.com/hooks/Emulator";
+    let out = tokio::task::block_in_place(|| cli(&setup, &["integration", "set-webhook", "Emulator", "--url", plain]));
+    assert_eq!(out.status.code(), Some(1), "Genesys only calls https on 443");
+    assert_eq!(setup.emulator.state().config().webhook_url.as_deref(), Some(url), "unchanged");
+}

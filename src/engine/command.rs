@@ -99,6 +99,12 @@ pub enum Command {
         account: String,
         url: String,
     },
+    /// Reads the account's integration; answers `IntegrationShown`.
+    ShowIntegration {
+        request: RequestId,
+        env: Environment,
+        account: String,
+    },
     /// Creates an Open Messaging integration named `name` whose webhook is the
     /// account's public webhook URL (else this listener's), with a new secret;
     /// waits until Genesys finished creating it, then points the account at it.
@@ -209,6 +215,18 @@ pub enum Event {
     VerifyFinished {
         request: RequestId,
         report: VerifyReport,
+    },
+    /// The account's integration as Genesys returns it, or why not.
+    IntegrationShown {
+        request: RequestId,
+        account: String,
+        result: Result<Box<crate::genesys::types::Integration>, String>,
+    },
+    /// The integration's webhook URL was changed (after `PointWebhook`), or why not.
+    WebhookPointed {
+        account: String,
+        url: String,
+        result: Result<(), String>,
     },
     /// The integration exists and the account uses it (its id), or why not.
     IntegrationCreated {

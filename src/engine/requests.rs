@@ -55,12 +55,30 @@ impl Engine {
             Ok((_, client)) => client,
             Err(e) => return self.shared.toast(ToastLevel::Error, e.to_string()),
         };
-        let shared = self.shared.clone();
+        let (shared, account) = (self.shared.clone(), account.to_string());
         self.spawn(async move {
-            match client.set_webhook_url(&url).await {
-                Ok(_) => shared.toast(ToastLevel::Success, format!("Integration webhook now points at {url}")),
-                Err(e) => shared.toast(ToastLevel::Error, e.user_message()),
+            let result = client.set_webhook_url(&url).await.map(|_| ()).map_err(|e| e.user_message());
+            match &result {
+                Ok(()) => shared.toast(ToastLevel::Success, format!("Integration webhook now points at {url}")),
+                Err(text) => shared.toast(ToastLevel::Error, text.clone()),
             }
+            shared.events.send(Event::WebhookPointed { account, url, result });
+        });
+    }
+
+    /// Reads the account's integration for a front end that shows it.
+    pub(super) fn show_integration(&mut self, request: RequestId, env: Environment, account: &str) {
+        let client = match self.accounts.client(env, account) {
+            Ok((_, client)) => client,
+            Err(e) => {
+                let result = Err(e.to_string());
+                return self.shared.events.send(Event::IntegrationShown { request, account: account.into(), result });
+            }
+        };
+        let (events, account) = (self.shared.events.clone(), account.to_string());
+        self.spawn(async move {
+            let result = client.integration().await.map(Box::new).map_err(|e| e.user_message());
+            events.send(Event::IntegrationShown { request, account, result });
         });
     }
 

@@ -171,6 +171,7 @@ impl Engine {
             Command::ListIntegrations { request, env, account } => self.list_integrations(request, env, &account),
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
             Command::RotateSecret { request, env, account } => self.rotate_secret(request, env, &account),
+            Command::ShowIntegration { request, env, account } => self.show_integration(request, env, &account),
             Command::CreateIntegration { request, env, account, name } => {
                 self.create_integration(request, env, &account, name)
             }

@@ -73,6 +73,8 @@ impl AppState {
                 Some((crate::engine::command::ToastLevel::Error, format!("{account}: {text}")))
             }
             Event::IntegrationCreated { .. } => None,
+            // Answers for the command line; the window has the toast.
+            Event::IntegrationShown { .. } | Event::WebhookPointed { .. } => None,
             // The same facts reach the window as traffic rows and chat lines.
             Event::Headless(_) => None,
             chat => {
