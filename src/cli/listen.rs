@@ -13,6 +13,7 @@ use crate::config::defaults::EMULATOR_ACCOUNT;
 use crate::config::{AccountStore, Environment, Paths, SecretString};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
 use crate::engine::command::ToastLevel;
+use crate::engine::tunnel::TunnelKind;
 use crate::engine::{self, EngineConfig, Event, HeadlessEngine, HeadlessEvent, ListenerSetup};
 use crate::webhook::{ANY_ACCOUNT, Delivery, WebhookAccount};
 
@@ -32,6 +33,10 @@ pub struct ListenArgs {
     /// One JSON object per delivery.
     #[arg(long)]
     pub json: bool,
+    /// Also run `cloudflared` or `ngrok` (on PATH) against the listener and
+    /// print the public https URL it gives (ended with the listener).
+    #[arg(long, value_name = "TOOL", value_parser = ["cloudflared", "ngrok"])]
+    pub tunnel: Option<String>,
 }
 
 pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
@@ -43,7 +48,8 @@ pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
     let mut config = EngineConfig::headless(paths, Vec::new());
     config.listener = Some(ListenerSetup { addr: bind, accounts: Some(accounts.clone()) });
     let engine = engine::spawn_headless(runtime.handle(), config);
-    runtime.block_on(serve(engine, &accounts, args.json))
+    let tunnel = args.tunnel.as_deref().map(str::parse::<TunnelKind>).transpose().map_err(CliError::Usage)?;
+    runtime.block_on(serve(engine, &accounts, args.json, tunnel))
 }
 
 fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Vec<WebhookAccount>, CliError> {
@@ -108,7 +114,12 @@ fn without_public_emulator<A>(accounts: Vec<A>, bind: SocketAddr, name: impl Fn(
 }
 
 /// Prints each delivery the engine's listener answers until Ctrl-C or SIGTERM.
-async fn serve(mut engine: HeadlessEngine, accounts: &[WebhookAccount], json: bool) -> CliResult {
+async fn serve(
+    mut engine: HeadlessEngine,
+    accounts: &[WebhookAccount],
+    json: bool,
+    tunnel: Option<TunnelKind>,
+) -> CliResult {
     // Installed before the first line, so a signal from then on stops cleanly.
     let stop = stop_signal();
     tokio::pin!(stop);
@@ -127,6 +138,12 @@ async fn serve(mut engine: HeadlessEngine, accounts: &[WebhookAccount], json: bo
             eprintln!("account {}: http://{addr}{}", account.name, crate::config::account::webhook_path(&account.name));
         }
     }
+    if let Some(kind) = tunnel
+        && let Err(e) = public_url(&mut engine, kind, accounts).await
+    {
+        engine.shutdown().await;
+        return Err(e);
+    }
     loop {
         tokio::select! {
             _ = &mut stop => break,
@@ -141,6 +158,27 @@ async fn serve(mut engine: HeadlessEngine, accounts: &[WebhookAccount], json: bo
         print_event(&event, json);
     }
     Ok(())
+}
+
+/// Starts the tunnel and prints its URL and each account's public webhook URL.
+async fn public_url(engine: &mut HeadlessEngine, kind: TunnelKind, accounts: &[WebhookAccount]) -> CliResult {
+    eprintln!("starting {}…", kind.program());
+    engine.send(engine::Command::StartTunnel(kind));
+    while let Some(event) = engine.next().await {
+        match event {
+            Event::TunnelStarted { url } => {
+                out(&format!("public URL {url}"));
+                for account in accounts.iter().filter(|a| a.name != ANY_ACCOUNT) {
+                    let path = crate::config::account::webhook_path(&account.name);
+                    eprintln!("webhook URL for {} (set it on the integration): {url}{path}", account.name);
+                }
+                return Ok(());
+            }
+            Event::TunnelFailed { message } => return Err(CliError::Failed(message)),
+            other => print_event(&other, false),
+        }
+    }
+    Err(CliError::Failed("the engine stopped before the tunnel started".into()))
 }
 
 /// Waits for the engine's listener: its address, or why it did not start

@@ -99,6 +99,11 @@ pub enum Command {
         account: String,
         url: String,
     },
+    /// Runs `cloudflared` or `ngrok` against the listener; answers
+    /// `TunnelStarted` (its public https URL) or `TunnelFailed`.
+    StartTunnel(crate::engine::tunnel::TunnelKind),
+    /// Ends the tunnel's child process; answers `TunnelStopped`.
+    StopTunnel,
     /// Reads the account's integration; answers `IntegrationShown`.
     ShowIntegration {
         request: RequestId,
@@ -216,6 +221,13 @@ pub enum Event {
         request: RequestId,
         report: VerifyReport,
     },
+    TunnelStarted {
+        url: String,
+    },
+    TunnelFailed {
+        message: String,
+    },
+    TunnelStopped,
     /// The account's integration as Genesys returns it, or why not.
     IntegrationShown {
         request: RequestId,

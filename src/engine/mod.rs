@@ -22,6 +22,7 @@ mod provision;
 mod requests;
 mod services;
 mod traffic;
+pub mod tunnel;
 mod worker;
 
 use std::net::SocketAddr;

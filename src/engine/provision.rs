@@ -20,6 +20,8 @@ pub(super) enum AfterTask {
         secret: SecretString,
         old: Option<SecretString>,
     },
+    /// A tunnel printed its URL; the engine keeps it running.
+    TunnelUp(super::tunnel::Tunnel),
     /// Genesys finished creating integration `id` with `secret`; the account must point at it.
     IntegrationReady { target: (RequestId, Environment, String), id: String, secret: SecretString },
 }
@@ -71,6 +73,11 @@ impl Engine {
                 self.secret_accepted(request, env, account, &secret, old)
             }
             AfterTask::IntegrationReady { target, id, secret } => self.integration_ready(target, id, &secret),
+            AfterTask::TunnelUp(tunnel) => {
+                let url = tunnel.url.clone();
+                self.tunnel = Some(tunnel);
+                self.shared.events.send(Event::TunnelStarted { url });
+            }
         }
     }
 

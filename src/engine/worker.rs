@@ -77,6 +77,8 @@ pub(super) struct Engine {
     emulator: Option<RunningEmulator>,
     deliveries_tx: mpsc::UnboundedSender<Delivery>,
     pub presence: Presence,
+    /// The running tunnel (its child ends when dropped: on stop and shutdown).
+    pub tunnel: Option<super::tunnel::Tunnel>,
 }
 
 /// The receiving ends the loop selects on.
@@ -120,6 +122,7 @@ pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<
         listener: None,
         emulator: None,
         deliveries_tx,
+        tunnel: None,
     };
     let mut inputs = Inputs { commands, traffic, deliveries, watch, presence, after };
     engine.start().await;
@@ -172,6 +175,8 @@ impl Engine {
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
             Command::RotateSecret { request, env, account } => self.rotate_secret(request, env, &account),
             Command::ShowIntegration { request, env, account } => self.show_integration(request, env, &account),
+            Command::StartTunnel(kind) => self.start_tunnel(kind),
+            Command::StopTunnel => self.stop_tunnel(),
             Command::CreateIntegration { request, env, account, name } => {
                 self.create_integration(request, env, &account, name)
             }
