@@ -54,3 +54,24 @@ fn the_eframe_constructor_builds_and_sends_shutdown_once_on_exit() {
     eframe::App::on_exit(harness.state_mut());
     assert_eq!(*sent.borrow(), vec![Command::Shutdown], "Shutdown is sent exactly once");
 }
+
+#[test]
+fn a_running_tunnel_is_shown_can_be_the_accounts_public_base_and_stopped() {
+    let mut ui = ui_support::app_on(View::Settings);
+    let url = "https://odd-words-here.trycloudflare.com";
+    ui.feed(Event::TunnelStarted { url: url.into() });
+    ui.harness.get_by_label(url);
+    ui.harness.get_by_label("Use as Emulator's public webhook base").click();
+    ui.settle();
+    match ui.take_commands().as_slice() {
+        [Command::SaveAccount { draft, original_name, .. }] => {
+            assert_eq!((draft.public_webhook_base.as_str(), original_name.as_deref()), (url, Some("Emulator")));
+        }
+        other => panic!("expected SaveAccount, got {other:?}"),
+    }
+    ui.harness.get_by_label("Stop tunnel").click();
+    ui.settle();
+    assert!(matches!(ui.take_commands().as_slice(), [Command::StopTunnel]));
+    ui.feed(Event::TunnelStopped);
+    assert!(ui.harness.query_by_label(url).is_none());
+}

@@ -75,11 +75,9 @@ impl AppState {
             Event::IntegrationCreated { .. } => None,
             // Answers for the command line; the window has the toast.
             Event::IntegrationShown { .. } | Event::WebhookPointed { .. } => None,
-            Event::TunnelStarted { url } => {
-                Some((crate::engine::command::ToastLevel::Success, format!("Tunnel: {url}")))
+            Event::TunnelStarted { .. } | Event::TunnelFailed { .. } | Event::TunnelStopped => {
+                self.services.apply(event)
             }
-            Event::TunnelFailed { message } => Some((crate::engine::command::ToastLevel::Error, message)),
-            Event::TunnelStopped => None,
             // The same facts reach the window as traffic rows and chat lines.
             Event::Headless(_) => None,
             chat => {

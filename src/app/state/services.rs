@@ -21,6 +21,8 @@ pub enum ServiceStatus {
 pub struct Services {
     pub listener: ServiceStatus,
     pub emulator: ServiceStatus,
+    /// The running tunnel's public URL.
+    pub tunnel: Option<String>,
 }
 
 impl Services {
@@ -37,6 +39,15 @@ impl Services {
             }
             Event::EmulatorStarted { addr } => {
                 self.emulator = ServiceStatus::Running { addr, public_base: None };
+                None
+            }
+            Event::TunnelStarted { url } => {
+                self.tunnel = Some(url.clone());
+                Some((ToastLevel::Success, format!("Tunnel: {url}")))
+            }
+            Event::TunnelFailed { message } => Some((ToastLevel::Error, format!("Tunnel: {message}"))),
+            Event::TunnelStopped => {
+                self.tunnel = None;
                 None
             }
             Event::EmulatorFailed { error } => {
