@@ -295,6 +295,8 @@ impl Engine {
     /// Stops the sockets and the listener (reporting what it answered
     /// meanwhile), then the emulator; waits for spawned work and flushes the history.
     async fn shutdown(&mut self, inputs: &mut Inputs) {
+        // The tunnel's child process ends first: nothing should reach a listener that stops.
+        self.tunnel = None;
         self.presence.shutdown();
         if let Some(listener) = self.listener.take() {
             listener.shutdown().await;
