@@ -75,3 +75,37 @@ fn a_running_tunnel_is_shown_can_be_the_accounts_public_base_and_stopped() {
     ui.feed(Event::TunnelStopped);
     assert!(ui.harness.query_by_label(url).is_none());
 }
+
+/// Pointed at the tunnel after a confirmation; when the tunnel stops, offered to point back.
+#[test]
+fn the_webhook_is_pointed_at_the_tunnel_and_offered_back_when_it_stops() {
+    let mut ui = ui_support::app_on(View::Settings);
+    let url = "https://odd-words-here.trycloudflare.com";
+    let mut account = ui.state().accounts.of(genesys_desk::config::Environment::Development)[0].clone();
+    account.public_webhook_base = Some(url.into());
+    let tier = ui.state().accounts.tier;
+    let accounts = std::collections::BTreeMap::from([(genesys_desk::config::Environment::Development, vec![account])]);
+    ui.feed(Event::AccountsLoaded { tier, accounts, secret_warning: None });
+    ui.feed(Event::TunnelStarted { url: url.into() });
+    ui.harness.get_by_label("Point Emulator's integration here…").click();
+    ui.settle();
+    assert!(ui.take_commands().is_empty(), "nothing is changed before the confirmation");
+    ui.harness.get_by_label("Point webhook").click();
+    ui.settle();
+    let hook = format!("{url}/hooks/Emulator");
+    assert!(matches!(ui.take_commands().as_slice(), [Command::PointWebhook { url: u, .. }] if *u == hook));
+    let old = "https://old.example.com/hooks/Emulator";
+    ui.feed(Event::WebhookPointed {
+        account: "Emulator".into(),
+        url: hook,
+        previous: Some(old.into()),
+        result: Ok(()),
+    });
+
+    ui.harness.get_by_label("Stop tunnel").click();
+    ui.settle();
+    assert!(matches!(ui.take_commands().as_slice(), [Command::StopTunnel]));
+    ui.harness.get_by_label("Restore webhook").click();
+    ui.settle();
+    assert!(matches!(ui.take_commands().as_slice(), [Command::PointWebhook { url: u, .. }] if u == old));
+}

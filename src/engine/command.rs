@@ -238,6 +238,8 @@ pub enum Event {
     WebhookPointed {
         account: String,
         url: String,
+        /// Where it pointed before, when Genesys said.
+        previous: Option<String>,
         result: Result<(), String>,
     },
     /// The integration exists and the account uses it (its id), or why not.

@@ -57,12 +57,13 @@ impl Engine {
         };
         let (shared, account) = (self.shared.clone(), account.to_string());
         self.spawn(async move {
+            let previous = client.integration().await.ok().and_then(|i| i.outbound_notification_webhook_url);
             let result = client.set_webhook_url(&url).await.map(|_| ()).map_err(|e| e.user_message());
             match &result {
                 Ok(()) => shared.toast(ToastLevel::Success, format!("Integration webhook now points at {url}")),
                 Err(text) => shared.toast(ToastLevel::Error, text.clone()),
             }
-            shared.events.send(Event::WebhookPointed { account, url, result });
+            shared.events.send(Event::WebhookPointed { account, url, previous, result });
         });
     }
 

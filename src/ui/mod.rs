@@ -13,6 +13,7 @@ pub mod settings;
 pub mod toasts;
 pub mod top_bar;
 pub mod traffic;
+pub mod tunnel;
 pub mod verify;
 
 use egui::{Color32, RichText, Ui};

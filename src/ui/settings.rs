@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use egui::{RichText, TextEdit, Ui};
+use egui::{TextEdit, Ui};
 
 use super::form::{errors_changed, form_row_ui, plain_row_ui};
 use super::{error_color, ok_color, warn_color};
@@ -13,7 +13,7 @@ use crate::config::Tier;
 use crate::engine::command::{Command, Event};
 
 /// Width of this view's label column.
-const LABEL_WIDTH: f32 = 130.0;
+pub(super) const LABEL_WIDTH: f32 = 130.0;
 
 /// The Settings view: the listener address being typed.
 #[derive(Debug)]
@@ -21,11 +21,16 @@ pub struct SettingsView {
     listener_addr: String,
     /// "Restart listener" was pressed and the engine has not answered yet.
     restarting: bool,
+    tunnel: super::tunnel::TunnelView,
 }
 
 impl Default for SettingsView {
     fn default() -> Self {
-        Self { listener_addr: crate::config::defaults::LISTENER_ADDR.to_string(), restarting: false }
+        Self {
+            listener_addr: crate::config::defaults::LISTENER_ADDR.to_string(),
+            restarting: false,
+            tunnel: super::tunnel::TunnelView::default(),
+        }
     }
 }
 
@@ -50,7 +55,7 @@ impl SettingsView {
             }
         });
         self.listener_row_ui(ui, state, commands);
-        tunnel_row_ui(ui, state, selection, commands);
+        self.tunnel.ui(ui, state, selection, commands);
         plain_row_ui(ui, "Receipts", LABEL_WIDTH, |ui| {
             let text = "Auto Delivered receipts for agent messages";
             if ui.checkbox(&mut selection.auto_delivered, text).changed() {
@@ -94,6 +99,7 @@ impl SettingsView {
 
     /// The engine answered a restart: the draft shows the address in use.
     pub fn on_event(&mut self, event: &Event) {
+        self.tunnel.on_event(event);
         match event {
             Event::ListenerStarted { addr, .. } => {
                 self.listener_addr = addr.to_string();
@@ -122,39 +128,4 @@ fn service_ui(ui: &mut Ui, status: &ServiceStatus) -> egui::Response {
         }
         ServiceStatus::Failed(error) => ui.colored_label(error_color(ui), format!("failed: {error}")),
     }
-}
-
-/// Start/stop a quick tunnel with the tool found on PATH; with one running,
-/// make it the selected account's public webhook base (saved like an edit).
-fn tunnel_row_ui(ui: &mut Ui, state: &AppState, selection: &Selection, commands: &mut Vec<Command>) {
-    use crate::engine::tunnel::{TunnelKind, on_path};
-    plain_row_ui(ui, "Tunnel", LABEL_WIDTH, |ui| {
-        if let Some(url) = &state.services.tunnel {
-            ui.label(RichText::new(url).monospace());
-            if ui.button("Stop tunnel").clicked() {
-                commands.push(Command::StopTunnel);
-            }
-            let account = selection.account(state).filter(|_| !selection.read_only());
-            if let Some(account) = account.filter(|a| a.public_webhook_base.as_deref() != Some(url.as_str()))
-                && ui.button(format!("Use as {}'s public webhook base", account.name)).clicked()
-            {
-                let mut draft = account.to_draft();
-                draft.public_webhook_base = url.clone();
-                let (env, original_name) = (selection.env, Some(account.name.clone()));
-                commands.push(Command::SaveAccount { env, original_name, draft });
-            }
-            return;
-        }
-        // Looked up once per run, not every frame.
-        static FOUND: std::sync::OnceLock<[bool; 2]> = std::sync::OnceLock::new();
-        let found = FOUND.get_or_init(|| [on_path("cloudflared").is_some(), on_path("ngrok").is_some()]);
-        for (kind, found) in [TunnelKind::Cloudflared, TunnelKind::Ngrok].into_iter().zip(*found) {
-            let button = ui
-                .add_enabled(found, egui::Button::new(format!("Start {} tunnel", kind.program())))
-                .on_disabled_hover_text(format!("{} is not installed (not on PATH)", kind.program()));
-            if button.clicked() {
-                commands.push(Command::StartTunnel(kind));
-            }
-        }
-    });
 }
