@@ -159,7 +159,8 @@ async fn typing_integrations_and_webhook_patch() {
     assert_eq!(list[0].id, defaults::EMULATOR_INTEGRATION_ID);
     assert_eq!(list[0].name, defaults::EMULATOR_INTEGRATION_NAME);
 
-    let updated = client.set_webhook_url("https://abc.trycloudflare.com/hooks/Emulator").await.unwrap();
+    let (updated, previous) = client.set_webhook_url("https://abc.trycloudflare.com/hooks/Emulator").await.unwrap();
+    assert_eq!(previous.as_deref(), Some(defaults::EMULATOR_WEBHOOK_URL), "the URL it had before");
     assert_eq!(
         updated.outbound_notification_webhook_url.as_deref(),
         Some("https://abc.trycloudflare.com/hooks/Emulator")

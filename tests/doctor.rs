@@ -25,7 +25,7 @@ async fn doctor(config: EmulatorConfig, deny: &[Permission]) -> VerifyReport {
 #[tokio::test]
 async fn a_complete_setup_passes_every_doctor_check() {
     let report = doctor(fast_config(), &[]).await;
-    for id in CheckId::DOCTOR {
+    for &id in CheckId::DOCTOR {
         assert_eq!(status(&report, id).status, CheckStatus::Pass, "{}", report.to_text("t"));
     }
     assert!(status(&report, CheckId::Route).message.contains("Emulator inbound message flow"));
@@ -109,7 +109,7 @@ async fn each_refused_probe_warns_with_its_permission_and_permissions_lists_them
 #[tokio::test]
 async fn without_the_integration_the_doctor_is_skipped() {
     let report = doctor(fast_config(), &[Permission::IntegrationView]).await;
-    for id in CheckId::DOCTOR {
+    for &id in CheckId::DOCTOR {
         let check = status(&report, id);
         assert_eq!(check.status, CheckStatus::Skip, "{id:?}");
         assert!(check.message.contains("integration"), "{}", check.message);

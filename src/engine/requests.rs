@@ -57,8 +57,10 @@ impl Engine {
         };
         let (shared, account) = (self.shared.clone(), account.to_string());
         self.spawn(async move {
-            let previous = client.integration().await.ok().and_then(|i| i.outbound_notification_webhook_url);
-            let result = client.set_webhook_url(&url).await.map(|_| ()).map_err(|e| e.user_message());
+            let (result, previous) = match client.set_webhook_url(&url).await {
+                Ok((_, previous)) => (Ok(()), previous),
+                Err(e) => (Err(e.user_message()), None),
+            };
             match &result {
                 Ok(()) => shared.toast(ToastLevel::Success, format!("Integration webhook now points at {url}")),
                 Err(text) => shared.toast(ToastLevel::Error, text.clone()),

@@ -89,7 +89,7 @@ pub async fn run_with_traffic(
             run.report.checks.extend(checks);
         }
         None => {
-            for id in CheckId::DOCTOR {
+            for &id in CheckId::DOCTOR {
                 run.push(skipped(id, CheckId::Integration));
             }
         }

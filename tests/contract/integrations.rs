@@ -47,7 +47,7 @@ async fn pointing_the_webhook_keeps_the_name() {
         (Some(current), true) => current.clone(),
         _ => "https://abc-123.trycloudflare.com/hooks/Emulator".to_string(),
     };
-    let after = client.set_webhook_url(&url).await.unwrap();
+    let (after, _) = client.set_webhook_url(&url).await.unwrap();
     assert_eq!(after.name, before.name);
     assert_eq!(after.outbound_notification_webhook_url.as_deref(), Some(url.as_str()));
     assert_eq!(client.integration().await.unwrap().name, before.name);

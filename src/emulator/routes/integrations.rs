@@ -19,21 +19,27 @@ use super::{INTEGRATIONS, integration_not_found, same_id};
 
 const SETTINGS: &str = "/api/v2/conversations/messaging/settings";
 
-/// A created integration, shaped as [`integration_json`] (the same recipient,
-/// messaging setting and supported content: one org).
-fn created_json(c: &crate::emulator::created::CreatedIntegration) -> Value {
+/// An `OpenIntegration` of this org: every integration shares its recipient,
+/// messaging setting and supported content.
+fn integration_base(id: &str, name: &str, create_status: &str) -> Value {
     json!({
-        "id": c.id,
-        "name": c.name,
+        "id": id,
+        "name": name,
         "supportedContent": {"id": SUPPORTED_CONTENT_ID, "selfUri": format!("/api/v2/conversations/messaging/supportedcontent/{SUPPORTED_CONTENT_ID}")},
         "messagingSetting": {"id": MESSAGING_SETTING_ID, "selfUri": format!("{SETTINGS}/{MESSAGING_SETTING_ID}")},
         "status": "active",
         "recipient": {"id": RECIPIENT_ID, "selfUri": format!("/api/v2/routing/message/recipients/{RECIPIENT_ID}")},
-        "createStatus": c.create_status(),
-        "outboundNotificationWebhookUrl": c.webhook_url,
-        "outboundNotificationWebhookSignatureSecretToken": c.webhook_secret,
-        "selfUri": format!("{INTEGRATIONS}/{}", c.id),
+        "createStatus": create_status,
+        "selfUri": format!("{INTEGRATIONS}/{id}"),
     })
+}
+
+/// A created integration.
+fn created_json(c: &crate::emulator::created::CreatedIntegration) -> Value {
+    let mut v = integration_base(&c.id, &c.name, c.create_status());
+    v["outboundNotificationWebhookUrl"] = json!(c.webhook_url);
+    v["outboundNotificationWebhookSignatureSecretToken"] = json!(c.webhook_secret);
+    v
 }
 
 /// `POST .../integrations/open` with an `OpenIntegrationRequest`
@@ -53,19 +59,9 @@ pub(super) async fn create(
 
 fn integration_json(state: &EmulatorState) -> Value {
     let c = state.config();
-    let self_uri = format!("{INTEGRATIONS}/{}", c.integration_id);
-    let mut v = json!({
-        "id": c.integration_id,
-        "name": c.integration_name,
-        "supportedContent": {"id": SUPPORTED_CONTENT_ID, "selfUri": format!("/api/v2/conversations/messaging/supportedcontent/{SUPPORTED_CONTENT_ID}")},
-        "messagingSetting": {"id": MESSAGING_SETTING_ID, "selfUri": format!("{SETTINGS}/{MESSAGING_SETTING_ID}")},
-        "status": "active",
-        "recipient": {"id": RECIPIENT_ID, "selfUri": format!("/api/v2/routing/message/recipients/{RECIPIENT_ID}")},
-        "dateCreated": "2025-01-01T00:00:00.000Z",
-        "dateModified": "2025-01-01T00:00:00.000Z",
-        "createStatus": c.create_status,
-        "selfUri": self_uri,
-    });
+    let mut v = integration_base(&c.integration_id, &c.integration_name, &c.create_status);
+    v["dateCreated"] = json!("2025-01-01T00:00:00.000Z");
+    v["dateModified"] = json!("2025-01-01T00:00:00.000Z");
     if let Some(url) = &c.webhook_url {
         v["outboundNotificationWebhookUrl"] = json!(url);
     }

@@ -79,28 +79,29 @@ impl Client {
             .collect())
     }
 
-    /// Points the integration's webhook at `url` (PATCH). The GUI calls this
-    /// only after the user confirmed. `OpenIntegrationUpdateRequest.name` is
-    /// required even on PATCH, so the current name is read first and sent
-    /// back unchanged; fields left out keep their values.
-    pub async fn set_webhook_url(&self, url: &str) -> Result<Integration, Error> {
-        let current = self.integration().await?;
-        let path = format!("/api/v2/conversations/messaging/integrations/open/{}", self.inner.integration_id);
-        let body = serde_json::json!({ "name": current.name, "outboundNotificationWebhookUrl": url });
-        self.api_json(Step::SetWebhook, Method::PATCH, &path, Some(&body)).await.map(|(v, _)| v)
+    /// Points the integration's webhook at `url` (PATCH); also the URL it had
+    /// before. The GUI calls this only after the user confirmed.
+    pub async fn set_webhook_url(&self, url: &str) -> Result<(Integration, Option<String>), Error> {
+        let (before, after) = self.patch_integration("outboundNotificationWebhookUrl", url).await?;
+        Ok((after, before.outbound_notification_webhook_url))
     }
 
-    /// Sets the integration's secret token (PATCH, the current name sent back as
-    /// `OpenIntegrationUpdateRequest.name` requires). Genesys signs every later
-    /// delivery with it.
+    /// Sets the integration's secret token (PATCH). Genesys signs every later delivery with it.
     pub async fn set_webhook_secret(&self, secret: &crate::config::SecretString) -> Result<Integration, Error> {
-        let current = self.integration().await?;
+        let (_, after) =
+            self.patch_integration("outboundNotificationWebhookSignatureSecretToken", secret.expose()).await?;
+        Ok(after)
+    }
+
+    /// PATCHes one field of the integration; the integration before and after.
+    /// `OpenIntegrationUpdateRequest.name` is required even on PATCH, so the
+    /// current name is read first and sent back unchanged; fields left out keep their values.
+    async fn patch_integration(&self, field: &str, value: &str) -> Result<(Integration, Integration), Error> {
+        let before = self.integration().await?;
         let path = format!("/api/v2/conversations/messaging/integrations/open/{}", self.inner.integration_id);
-        let body = serde_json::json!({
-            "name": current.name,
-            "outboundNotificationWebhookSignatureSecretToken": secret.expose(),
-        });
-        self.api_json(Step::SetWebhook, Method::PATCH, &path, Some(&body)).await.map(|(v, _)| v)
+        let body = serde_json::json!({ "name": before.name, field: value });
+        let (after, _) = self.api_json(Step::SetWebhook, Method::PATCH, &path, Some(&body)).await?;
+        Ok((before, after))
     }
 
     /// Posts a customer message (text and/or image by URL, custom attributes).
