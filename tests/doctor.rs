@@ -34,6 +34,36 @@ async fn a_complete_setup_passes_every_doctor_check() {
 }
 
 #[tokio::test]
+async fn permissions_name_what_presence_needs_from_the_topic_catalogue() {
+    let report = doctor(fast_config(), &[]).await;
+    let message = &status(&report, CheckId::Permissions).message;
+    // The emulator's catalogue lists this permission on the detail topics.
+    assert!(message.contains("presence (agent joined/left) needs analytics:conversationDetail:view"), "{message}");
+}
+
+#[tokio::test]
+async fn the_topic_catalogue_refuses_an_unknown_expand_value() {
+    let emu = start_emulator(fast_config()).await;
+    let token = emulator_token(&emu).await;
+    let get = |query: &'static str| {
+        let url = format!("{}/api/v2/notifications/availabletopics?{query}", emu.url());
+        let token = token.clone();
+        async move {
+            let answer = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+            (answer.status().as_u16(), answer.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, body) = get("expand=requiresPermission").await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().unwrap().contains("requiresPermission"), "{body}");
+    let (status, body) = get("expand=description").await;
+    assert_eq!(status, 200);
+    assert!(body["entities"][0].get("requiresPermissions").is_none(), "not asked for: {body}");
+    assert!(body["entities"][0]["description"].is_string(), "{body}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn no_message_flow_fails_route_with_the_admin_page() {
     let report = doctor(EmulatorConfig { message_flow: false, ..fast_config() }, &[]).await;
     let route = status(&report, CheckId::Route);

@@ -1,7 +1,14 @@
 //! `listen --tunnel`: a stand-in `cloudflared` on PATH prints its URL the way
 //! the real one does (no network here); the listener prints it, and the
-//! child ends with the listener.
+//! child ends with the listener. With stored accounts the URL becomes their
+//! public webhook base and `--point-webhook` points the integration at it,
+//! then back when the listener stops.
 #![expect(clippy::unwrap_used, reason = "a test fails loudly at the first surprise")]
+
+mod support;
+
+use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
+use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -72,4 +79,85 @@ fn a_missing_tool_is_named_with_the_fix() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cloudflared is not installed"), "{stderr}");
+}
+
+/// The account's public webhook base as the accounts file stores it.
+fn stored_base(home: &std::path::Path) -> Option<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home)
+        .args(["accounts", "list", "--json"])
+        .env("GENESYS_DESK_SECRET_STORE", "file")
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let account = list["accounts"].as_array().unwrap().iter().find(|a| a["name"] == "Emulator").unwrap().clone();
+    account["public_webhook_base"].as_str().map(str::to_string)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_webhook_uses_the_tunnel_and_restores_the_old_url_on_exit() {
+    const OLD: &str = "https://bot.example.com/hooks/Emulator";
+    const TUNNEL: &str = "https://odd-words-here.trycloudflare.com";
+    let emulator = support::start_emulator(support::fast_config()).await;
+    emulator.update_config(|c| c.webhook_url = Some(OLD.into()));
+    let home = tempfile::tempdir().unwrap();
+    let paths = Paths::under(home.path());
+    let secrets = Secrets::open_with(&paths, SecretStoreChoice::File).unwrap();
+    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
+    store
+        .save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &support::draft_for(&emulator.url()))
+        .unwrap();
+    let tools = tempfile::tempdir().unwrap();
+    stand_in(tools.path());
+    let path = format!("{}:{}", tools.path().display(), std::env::var("PATH").unwrap_or_default());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home.path())
+        .args(["listen", "Emulator", "--bind", "127.0.0.1:0", "--tunnel", "cloudflared", "--point-webhook", "--yes"])
+        .env("GENESYS_DESK_SECRET_STORE", "file")
+        .env("PATH", path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (first, lines) = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let first: Vec<String> = (0..3).map(|_| lines.next().unwrap().unwrap()).collect();
+        (first, lines)
+    })
+    .await
+    .unwrap();
+    assert_eq!(first[1], format!("public URL {TUNNEL}"));
+    assert_eq!(first[2], format!("pointed Emulator's webhook at {TUNNEL}/hooks/Emulator"));
+    let webhook = || emulator.state().config().webhook_url;
+    assert_eq!(webhook().as_deref(), Some(format!("{TUNNEL}/hooks/Emulator").as_str()));
+    assert_eq!(stored_base(home.path()).as_deref(), Some(TUNNEL));
+
+    assert!(Command::new("kill").arg(child.id().to_string()).status().unwrap().success());
+    let rest = tokio::task::spawn_blocking(move || {
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        (rest, child.wait().unwrap())
+    })
+    .await
+    .unwrap();
+    assert!(rest.1.success());
+    assert_eq!(rest.0, [format!("restored Emulator's webhook to {OLD}")]);
+    assert_eq!(webhook().as_deref(), Some(OLD));
+}
+
+#[test]
+fn point_webhook_needs_stored_accounts() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home.path())
+        .args(["listen", "--secret-env", "GD_TUNNEL_SECRET", "--tunnel", "cloudflared", "--point-webhook"])
+        .env("GD_TUNNEL_SECRET", "tunnel-test-secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--point-webhook: needs stored accounts"));
 }

@@ -188,6 +188,14 @@ pub fn run(home: Option<PathBuf>) -> ExitCode {
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
+            // A signal closes the window as its close button does, so the
+            // engine shuts down (a tunnel's child process ends with it).
+            let closing = ctx.clone();
+            handle.spawn(async move {
+                crate::runtime::stop_signal().await;
+                closing.send_viewport_cmd(egui::ViewportCommand::Close);
+                closing.request_repaint();
+            });
             let repaint: crate::engine::Repaint = std::sync::Arc::new(move || ctx.request_repaint());
             let config = crate::engine::EngineConfig::new(paths);
             let (engine, events_rx, task) = crate::engine::spawn(&handle, config, repaint);

@@ -7,14 +7,16 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::accounts::read_only;
 use super::output::{delivery_json, delivery_line, out, stop_signal, warn};
+use super::tunnel::TunnelPlan;
 use super::{CliError, CliResult};
 use crate::config::defaults::EMULATOR_ACCOUNT;
-use crate::config::{AccountStore, Environment, Paths, SecretString};
+use crate::config::{Account, AccountStore, Environment, Paths, SecretString};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
 use crate::engine::command::ToastLevel;
 use crate::engine::tunnel::TunnelKind;
-use crate::engine::{self, EngineConfig, Event, HeadlessEngine, HeadlessEvent, ListenerSetup};
+use crate::engine::{self, AccountSource, EngineConfig, Event, HeadlessEngine, HeadlessEvent, ListenerSetup};
 use crate::webhook::{ANY_ACCOUNT, Delivery, WebhookAccount};
 
 #[derive(Debug, Args)]
@@ -35,24 +37,49 @@ pub struct ListenArgs {
     pub json: bool,
     /// Also run `cloudflared` or `ngrok` (on PATH) against the listener and
     /// print the public https URL it gives (ended with the listener).
+    /// With stored accounts, its URL also becomes their public webhook base.
     #[arg(long, value_name = "TOOL", value_parser = ["cloudflared", "ngrok"])]
     pub tunnel: Option<String>,
+    /// With --tunnel: point each account's integration webhook at the tunnel
+    /// (after a question; development tiers only), and offer it back on exit.
+    #[arg(long = "point-webhook", requires = "tunnel")]
+    pub point_webhook: bool,
+    /// Answer yes to --point-webhook's questions (pointing, and restoring on exit).
+    #[arg(long, requires = "point_webhook")]
+    pub yes: bool,
 }
 
 pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
     let text = args.bind.as_deref().map_or(DEFAULT_LISTENER_ADDR.to_string(), str::to_string);
     let bind = parse_bind(&text, DEFAULT_LISTENER_ADDR).map_err(|e| CliError::Usage(format!("--bind {e}")))?;
     let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
-    let accounts = accounts_for(&paths, &args, bind)?;
+    let (accounts, stored) = accounts_for(&paths, &args, bind)?;
+    let tunnel = args.tunnel.as_deref().map(str::parse::<TunnelKind>).transpose().map_err(CliError::Usage)?;
+    let plan = TunnelPlan { stored: stored.filter(|_| tunnel.is_some()), point: args.point_webhook, yes: args.yes };
+    if plan.point {
+        match &plan.stored {
+            None => return Err(CliError::Usage("--point-webhook: needs stored accounts (not --secret-env)".into())),
+            Some((env, _)) if env.is_read_only() => {
+                return Err(CliError::Usage(format!("--point-webhook: {}", read_only(*env))));
+            }
+            Some(_) => {}
+        }
+    }
     let runtime = super::runtime()?;
     let mut config = EngineConfig::headless(paths, Vec::new());
+    if plan.stored.is_some() {
+        // The tunnel's URL is saved with the accounts: the engine opens the store.
+        config.accounts = AccountSource::Stored;
+    }
     config.listener = Some(ListenerSetup { addr: bind, accounts: Some(accounts.clone()) });
     let engine = engine::spawn_headless(runtime.handle(), config);
-    let tunnel = args.tunnel.as_deref().map(str::parse::<TunnelKind>).transpose().map_err(CliError::Usage)?;
-    runtime.block_on(serve(engine, &accounts, args.json, tunnel))
+    runtime.block_on(serve(engine, &accounts, args.json, tunnel.map(|kind| (kind, plan))))
 }
 
-fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Vec<WebhookAccount>, CliError> {
+/// The listener's accounts, and the stored ones they come from (none with `--secret-env`).
+type ListenAccounts = (Vec<WebhookAccount>, Option<(Environment, Vec<Account>)>);
+
+fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<ListenAccounts, CliError> {
     if let Some(var) = &args.secret_env {
         let secret = std::env::var(var).map_err(|_| {
             CliError::Usage(format!(
@@ -63,7 +90,7 @@ fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Ve
             return Err(CliError::Usage(format!("--secret-env {var}: {var} is empty: set it to the webhook secret")));
         }
         let names = if args.accounts.is_empty() { vec![ANY_ACCOUNT.to_string()] } else { args.accounts.clone() };
-        return Ok(names
+        let given = names
             .into_iter()
             .map(|name| WebhookAccount {
                 name,
@@ -71,7 +98,8 @@ fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Ve
                 accept_unsigned: false,
                 events_off: false,
             })
-            .collect());
+            .collect();
+        return Ok((given, None));
     }
     let store = AccountStore::open(paths).map_err(|e| CliError::Failed(format!("accounts: {e}")))?;
     let env = match &args.env {
@@ -100,7 +128,7 @@ fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Ve
             "no accounts in {env}{emulator}: add one with `genesys-desk accounts add`, or use --secret-env VAR"
         )));
     }
-    Ok(accounts.iter().map(WebhookAccount::from).collect())
+    Ok((accounts.iter().map(WebhookAccount::from).collect(), Some((env, accounts))))
 }
 
 /// All the environment's accounts but the Emulator one when `bind` is not
@@ -118,7 +146,7 @@ async fn serve(
     mut engine: HeadlessEngine,
     accounts: &[WebhookAccount],
     json: bool,
-    tunnel: Option<TunnelKind>,
+    tunnel: Option<(TunnelKind, TunnelPlan)>,
 ) -> CliResult {
     // Installed before the first line, so a signal from then on stops cleanly.
     let stop = stop_signal();
@@ -138,11 +166,15 @@ async fn serve(
             eprintln!("account {}: http://{addr}{}", account.name, crate::config::account::webhook_path(&account.name));
         }
     }
-    if let Some(kind) = tunnel
-        && let Err(e) = public_url(&mut engine, kind, accounts).await
-    {
-        engine.shutdown().await;
-        return Err(e);
+    let mut pointed = Vec::new();
+    if let Some((kind, plan)) = &tunnel {
+        match super::tunnel::start(&mut engine, *kind, accounts, plan).await {
+            Ok(done) => pointed = done,
+            Err(e) => {
+                engine.shutdown().await;
+                return Err(e);
+            }
+        }
     }
     loop {
         tokio::select! {
@@ -153,32 +185,14 @@ async fn serve(
             },
         }
     }
+    if let Some((_, plan)) = &tunnel {
+        super::tunnel::stop(&mut engine, pointed, plan.yes).await;
+    }
     // Deliveries answered while the listener stopped are still printed.
     for event in engine.shutdown().await {
         print_event(&event, json);
     }
     Ok(())
-}
-
-/// Starts the tunnel and prints its URL and each account's public webhook URL.
-async fn public_url(engine: &mut HeadlessEngine, kind: TunnelKind, accounts: &[WebhookAccount]) -> CliResult {
-    eprintln!("starting {}…", kind.program());
-    engine.send(engine::Command::StartTunnel(kind));
-    while let Some(event) = engine.next().await {
-        match event {
-            Event::TunnelStarted { url } => {
-                out(&format!("public URL {url}"));
-                for account in accounts.iter().filter(|a| a.name != ANY_ACCOUNT) {
-                    let path = crate::config::account::webhook_path(&account.name);
-                    eprintln!("webhook URL for {} (set it on the integration): {url}{path}", account.name);
-                }
-                return Ok(());
-            }
-            Event::TunnelFailed { message } => return Err(CliError::Failed(message)),
-            other => print_event(&other, false),
-        }
-    }
-    Err(CliError::Failed("the engine stopped before the tunnel started".into()))
 }
 
 /// Waits for the engine's listener: its address, or why it did not start

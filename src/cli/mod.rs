@@ -8,6 +8,7 @@ pub mod integration;
 pub mod listen;
 pub mod output;
 pub mod send;
+mod tunnel;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -45,27 +45,7 @@ pub fn warn(prefix: &str, text: &str) {
     eprintln!("{prefix}: {}", printable(text));
 }
 
-/// Ctrl-C, or SIGTERM on Unix (also used by `send --follow`).
-pub async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
+pub use crate::runtime::stop_signal;
 
 /// The `--json` object of one delivery (the fields the README lists under `genesys-desk listen`).
 pub fn delivery_json(d: &Delivery) -> serde_json::Value {

@@ -10,6 +10,7 @@ use super::client::Client;
 use super::error::{Error, Step};
 use super::types::Integration;
 use super::types::setup::media_allowed;
+use crate::genesys::notifications::CONVERSATION_TOPICS;
 use crate::model::verify::{Check, CheckId, CheckStatus};
 
 /// How often, and how far apart, an integration still `Initiated` is read again.
@@ -80,7 +81,8 @@ pub(super) async fn run(
     push(&mut found, content);
     let threading = threading_check(client, &mut found).await;
     push(&mut found, threading);
-    let permissions = permissions_check(&found.missing, send);
+    let presence = presence_needs(client).await;
+    let permissions = permissions_check(&found.missing, send, &presence);
     push(&mut found, permissions);
     found.checks
 }
@@ -263,12 +265,41 @@ async fn threading_check(client: &Client, found: &mut Findings) -> Check {
     }
 }
 
-fn permissions_check(missing: &[&'static str], send: Option<bool>) -> Check {
+/// The permissions presence's topics require, from Genesys' topic catalogue,
+/// or why they are unknown. Whether the token has them is only known when a
+/// chat subscribes (a subscription would create a channel: not a side-effect-free probe).
+async fn presence_needs(client: &Client) -> Result<Vec<String>, String> {
+    let topics = client.available_topics().await.map_err(|e| e.user_message())?;
+    let presence = |id: &str| {
+        id.starts_with("v2.detail.events.conversation.")
+            && CONVERSATION_TOPICS.iter().any(|suffix| id.ends_with(&format!(".{suffix}")))
+    };
+    let mut needs: Vec<String> = topics
+        .entities
+        .into_iter()
+        .filter(|t| t.id.as_deref().is_some_and(presence))
+        .flat_map(|t| t.requires_permissions.unwrap_or_default())
+        .collect();
+    needs.sort();
+    needs.dedup();
+    Ok(needs)
+}
+
+fn permissions_check(missing: &[&'static str], send: Option<bool>, presence: &Result<Vec<String>, String>) -> Check {
     let receive = match send {
         Some(true) => "conversation:message:receive (send check)",
         Some(false) => "not conversation:message:receive (see the send check)",
         None => "conversation:message:receive not probed (the send check posts a typing event)",
     };
+    let presence = match presence {
+        Ok(needs) if needs.is_empty() => "presence's topics list no permission".to_string(),
+        Ok(needs) => format!(
+            "presence (agent joined/left) needs {} per Genesys' topic catalogue, checked when a chat subscribes",
+            needs.join(", ")
+        ),
+        Err(e) => format!("presence's permissions unknown (topic catalogue: {e})"),
+    };
+    let receive = format!("{receive}; {presence}");
     if missing.is_empty() {
         return check(
             CheckId::Permissions,

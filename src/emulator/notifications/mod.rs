@@ -15,6 +15,7 @@
 mod channels;
 mod conversation;
 mod socket;
+mod topics;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -101,6 +102,7 @@ impl NotificationHub {
     pub fn routes(&self) -> Router {
         Router::new()
             .route("/api/v2/notifications/channels", post(channels::create_channel))
+            .route("/api/v2/notifications/availabletopics", get(topics::available_topics))
             .route(
                 "/api/v2/notifications/channels/{id}/subscriptions",
                 get(channels::list_subscriptions)

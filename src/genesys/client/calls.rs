@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{Auth, Client, InboundMessage, IntegrationSummary, ReceiptStatus, SentMessage};
 use crate::genesys::customer::Customer;
 use crate::genesys::error::{Error, Step};
-use crate::genesys::types::setup::{MessagingSetting, Recipient, SupportedContent, ThreadingWindow};
+use crate::genesys::types::setup::{AvailableTopics, MessagingSetting, Recipient, SupportedContent, ThreadingWindow};
 use crate::genesys::types::{
     AttachmentBody, ChannelMetadata, EventItem, InboundChannel, InboundContent, InboundEventBody, InboundMessageBody,
     InboundReceiptBody, Integration, IntegrationListing, NormalizedMessage, Party, Reason, ReceiptChannel, now_iso,
@@ -41,6 +41,13 @@ impl Client {
     pub async fn threading_timeline(&self) -> Result<ThreadingWindow, Error> {
         let path = "/api/v2/conversations/messaging/threadingtimeline";
         self.api_json(Step::ThreadingTimeline, Method::GET, path, None::<&()>).await.map(|(v, _)| v)
+    }
+
+    /// The notification topic catalogue with each topic's required permissions
+    /// (the Notifications API "requires no permissions" itself).
+    pub async fn available_topics(&self) -> Result<AvailableTopics, Error> {
+        let path = "/api/v2/notifications/availabletopics?expand=requiresPermissions";
+        self.api_json(Step::Notifications, Method::GET, path, None::<&()>).await.map(|(v, _)| v)
     }
 
     /// Creates an Open Messaging integration (`OpenIntegrationRequest`: name,

@@ -185,3 +185,22 @@ mod tests {
         assert_eq!(c.allowed(false), ["image/*", "video/mpeg"]);
     }
 }
+
+/// `AvailableTopicEntityListing` (no paging fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvailableTopics {
+    #[serde(default)]
+    pub entities: Vec<AvailableTopic>,
+}
+
+/// `AvailableTopic`: the fields the doctor reads (the rest are ignored).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailableTopic {
+    /// A topic template, e.g. `v2.detail.events.conversation.{id}.user.start`.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The permissions needed to subscribe (only with `expand=requiresPermissions`).
+    #[serde(default)]
+    pub requires_permissions: Option<Vec<String>>,
+}
