@@ -9,6 +9,7 @@ mod support;
 
 use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
 use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
+use genesys_desk::webhook::signature::sign;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -95,12 +96,15 @@ fn stored_base(home: &std::path::Path) -> Option<String> {
     account["public_webhook_base"].as_str().map(str::to_string)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn point_webhook_uses_the_tunnel_and_restores_the_old_url_on_exit() {
-    const OLD: &str = "https://bot.example.com/hooks/Emulator";
-    const TUNNEL: &str = "https://odd-words-here.trycloudflare.com";
+/// An emulator org, a home whose Emulator account points at it, and the stand-in tunnel tool.
+struct Org {
+    emulator: genesys_desk::emulator::RunningEmulator,
+    home: tempfile::TempDir,
+    tools: tempfile::TempDir,
+}
+
+async fn org() -> Org {
     let emulator = support::start_emulator(support::fast_config()).await;
-    emulator.update_config(|c| c.webhook_url = Some(OLD.into()));
     let home = tempfile::tempdir().unwrap();
     let paths = Paths::under(home.path());
     let secrets = Secrets::open_with(&paths, SecretStoreChoice::File).unwrap();
@@ -110,21 +114,52 @@ async fn point_webhook_uses_the_tunnel_and_restores_the_old_url_on_exit() {
         .unwrap();
     let tools = tempfile::tempdir().unwrap();
     stand_in(tools.path());
-    let path = format!("{}:{}", tools.path().display(), std::env::var("PATH").unwrap_or_default());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
-        .arg("--home")
-        .arg(home.path())
-        .args(["listen", "Emulator", "--bind", "127.0.0.1:0", "--tunnel", "cloudflared", "--point-webhook", "--yes"])
-        .env("GENESYS_DESK_SECRET_STORE", "file")
-        .env("PATH", path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    Org { emulator, home, tools }
+}
+
+impl Org {
+    /// `listen Emulator --tunnel cloudflared` with `extra`, and its stdout lines.
+    fn listen(&self, extra: &[&str]) -> (std::process::Child, std::io::Lines<BufReader<std::process::ChildStdout>>) {
+        let path = format!("{}:{}", self.tools.path().display(), std::env::var("PATH").unwrap_or_default());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+            .arg("--home")
+            .arg(self.home.path())
+            .args(["listen", "Emulator", "--bind", "127.0.0.1:0", "--tunnel", "cloudflared"])
+            .args(extra)
+            .env("GENESYS_DESK_SECRET_STORE", "file")
+            .env("PATH", path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        (child, lines)
+    }
+}
+
+/// SIGTERM, then the rest of stdout and whether it exited 0.
+async fn stop(
+    mut child: std::process::Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+) -> (Vec<String>, bool) {
+    assert!(Command::new("kill").arg(child.id().to_string()).status().unwrap().success());
+    tokio::task::spawn_blocking(move || {
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        (rest, child.wait().unwrap().success())
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_webhook_uses_the_tunnel_and_restores_the_old_url_on_exit() {
+    const OLD: &str = "https://bot.example.com/hooks/Emulator";
+    const TUNNEL: &str = "https://odd-words-here.trycloudflare.com";
+    let org = org().await;
+    org.emulator.update_config(|c| c.webhook_url = Some(OLD.into()));
+    let (child, mut lines) = org.listen(&["--point-webhook", "--yes"]);
     let (first, lines) = tokio::task::spawn_blocking(move || {
-        let mut lines = BufReader::new(stdout).lines();
         let first: Vec<String> = (0..3).map(|_| lines.next().unwrap().unwrap()).collect();
         (first, lines)
     })
@@ -132,20 +167,46 @@ async fn point_webhook_uses_the_tunnel_and_restores_the_old_url_on_exit() {
     .unwrap();
     assert_eq!(first[1], format!("public URL {TUNNEL}"));
     assert_eq!(first[2], format!("pointed Emulator's webhook at {TUNNEL}/hooks/Emulator"));
-    let webhook = || emulator.state().config().webhook_url;
+    let webhook = || org.emulator.state().config().webhook_url;
     assert_eq!(webhook().as_deref(), Some(format!("{TUNNEL}/hooks/Emulator").as_str()));
-    assert_eq!(stored_base(home.path()).as_deref(), Some(TUNNEL));
+    assert_eq!(stored_base(org.home.path()).as_deref(), Some(TUNNEL));
 
-    assert!(Command::new("kill").arg(child.id().to_string()).status().unwrap().success());
-    let rest = tokio::task::spawn_blocking(move || {
-        let rest: Vec<String> = lines.map_while(Result::ok).collect();
-        (rest, child.wait().unwrap())
+    let (rest, success) = stop(child, lines).await;
+    assert!(success);
+    assert_eq!(rest, [format!("restored Emulator's webhook to {OLD}")]);
+    assert_eq!(webhook().as_deref(), Some(OLD));
+}
+
+/// With stored accounts (the tunnel saves its URL with them) the engine
+/// knows their clients; `listen` still must not watch presence, which it never prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_opens_no_notification_channel_for_a_delivery() {
+    const TEXT: &[u8] = include_bytes!("webhook_samples/outbound-text.json");
+    let org = org().await;
+    let (child, mut lines) = org.listen(&[]);
+    let (base, lines) = tokio::task::spawn_blocking(move || {
+        let first = lines.next().unwrap().unwrap();
+        assert!(lines.next().unwrap().unwrap().starts_with("public URL"));
+        (first.strip_prefix("listening on ").unwrap().to_string(), lines)
     })
     .await
     .unwrap();
-    assert!(rest.1.success());
-    assert_eq!(rest.0, [format!("restored Emulator's webhook to {OLD}")]);
-    assert_eq!(webhook().as_deref(), Some(OLD));
+    let answer = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("{base}/hooks/Emulator"))
+        .header("X-Hub-Signature-256", sign(defaults::EMULATOR_WEBHOOK_SECRET, TEXT))
+        .body(TEXT.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    // A clean stop waits for the engine's tasks: a watch would have asked for a channel by then.
+    let (printed, success) = stop(child, lines).await;
+    assert!(success && printed.len() == 1, "{printed:?}");
+    let asked: Vec<String> = org.emulator.requests().into_iter().map(|r| r.path).collect();
+    assert!(!asked.iter().any(|p| p.starts_with("/api/v2/notifications")), "listen asked Genesys for {asked:?}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::accounts::read_only;
-use super::output::{delivery_json, delivery_line, out, stop_signal, warn};
+use super::output::{delivery_json, delivery_line, out, out_lines, stop_signal, warn};
 use super::tunnel::TunnelPlan;
 use super::{CliError, CliResult};
 use crate::config::defaults::EMULATOR_ACCOUNT;
@@ -72,6 +72,7 @@ pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
         config.accounts = AccountSource::Stored;
     }
     config.listener = Some(ListenerSetup { addr: bind, accounts: Some(accounts.clone()) });
+    config.watch_presence = false;
     let engine = engine::spawn_headless(runtime.handle(), config);
     runtime.block_on(serve(engine, &accounts, args.json, tunnel.map(|kind| (kind, plan))))
 }
@@ -180,7 +181,7 @@ async fn serve(
         tokio::select! {
             _ = &mut stop => break,
             event = engine.next() => match event {
-                Some(event) => print_event(&event, json),
+                Some(event) => print_batch(event, &mut engine, json),
                 None => break,
             },
         }
@@ -208,6 +209,30 @@ pub(super) async fn listener_addr(engine: &mut HeadlessEngine, fix: Option<&str>
         }
     }
     Err(CliError::Failed("the engine stopped before the listener started".into()))
+}
+
+/// Under load the engine reports deliveries faster than one write each can
+/// keep up with cheaply: `first` and every event already waiting (up to a
+/// bound) are printed with one stdout lock and one flush.
+fn print_batch(first: Event, engine: &mut HeadlessEngine, json: bool) {
+    const MOST: usize = 256;
+    let mut lines = String::new();
+    let mut event = Some(first);
+    let mut taken = 0;
+    while let Some(e) = event.take() {
+        match &e {
+            Event::Headless(HeadlessEvent::WebhookReceived(d)) => {
+                lines.push_str(&if json { delivery_json(d).to_string() } else { delivery_line(d) });
+                lines.push('\n');
+            }
+            other => print_event(other, json),
+        }
+        taken += 1;
+        if taken < MOST {
+            event = engine.try_next();
+        }
+    }
+    out_lines(&lines);
 }
 
 /// A delivery on stdout; a warning or error toast on stderr.

@@ -15,6 +15,16 @@ pub fn out(line: &str) {
     let _ = stdout.flush();
 }
 
+/// Lines already ending in `\n`, written and flushed together.
+pub fn out_lines(lines: &str) {
+    if lines.is_empty() {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(lines.as_bytes());
+    let _ = stdout.flush();
+}
+
 /// `text` safe to print on a terminal: every control character (C0 such as
 /// CR/LF, which would forge lines; ESC, which starts ANSI escape sequences; DEL;
 /// C1 such as CSI U+009B) is written as a Rust escape (`\n`, `\u{1b}`). Used on

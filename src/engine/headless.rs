@@ -54,6 +54,11 @@ impl HeadlessEngine {
         }
     }
 
+    /// An event already waiting, without waiting for one.
+    pub fn try_next(&mut self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
     /// Stops the engine (listener, sockets, tasks; the history is flushed)
     /// and returns the events it sent meanwhile.
     pub async fn shutdown(mut self) -> Vec<Event> {

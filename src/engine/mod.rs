@@ -101,6 +101,10 @@ pub struct EngineConfig {
     /// `Headless` events, and copying every delivery into events nobody
     /// reads cost a tenth of the listener's throughput under load.
     pub window_events: bool,
+    /// Watch each new conversation a delivery names for agent presence
+    /// (Notifications API channel and topics). The window and `send --follow`
+    /// show presence; `listen` prints only deliveries, so it opens no channel.
+    pub watch_presence: bool,
 }
 
 impl EngineConfig {
@@ -116,6 +120,7 @@ impl EngineConfig {
             load_history: true,
             agent_follow_up: true,
             window_events: true,
+            watch_presence: true,
         }
     }
 
@@ -132,6 +137,7 @@ impl EngineConfig {
             load_history: false,
             agent_follow_up: false,
             window_events: false,
+            watch_presence: true,
         }
     }
 }

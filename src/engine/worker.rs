@@ -242,13 +242,14 @@ impl Engine {
     /// Reports a delivery the listener answered, then starts what follows it
     /// (presence watch, image download and receipt).
     fn on_delivery(&mut self, delivery: Delivery) {
-        let follow = if delivery.duplicate { None } else { delivery.chat_message.clone() };
+        let wanted = self.config.watch_presence || self.config.agent_follow_up;
+        let follow = if delivery.duplicate || !wanted { None } else { delivery.chat_message.clone() };
         let verified =
             delivery.traffic.verdict == Some(crate::model::SignatureVerdict::Valid) && !delivery.accepted_unsigned;
         let account = delivery.account.clone();
         self.report_delivery(delivery);
         let Some(message) = follow else { return };
-        if let Some(conversation_id) = &message.conversation_id {
+        if let Some(conversation_id) = message.conversation_id.as_ref().filter(|_| self.config.watch_presence) {
             self.watch_conversation(&account, conversation_id, &message.customer_id);
         }
         if message.kind == crate::model::MessageKind::Typing || !self.config.agent_follow_up {

@@ -2,7 +2,7 @@
 //! webhook (README "The webhook listener"). Parsing is tolerant: unknown fields and types are kept
 //! as raw JSON, optional fields may be missing, `nickname`/`nickName` both work.
 
-use serde_json::Value;
+use super::fields::Fields;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -91,61 +91,46 @@ pub struct OutboundMessage {
     pub attachments: Vec<Attachment>,
     pub direction: Option<String>,
     pub originating_entity: Option<String>,
-    /// The whole payload.
-    pub raw: Value,
-}
-
-fn str_field(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-/// First of several spellings of a key (case-insensitive fallback).
-fn str_field_any(value: &Value, key: &str) -> Option<String> {
-    str_field(value, key).or_else(|| {
-        value
-            .as_object()?
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .and_then(|(_, v)| v.as_str().map(str::to_string))
-    })
+    /// The whole payload as sent.
+    pub raw: String,
 }
 
 impl OutboundMessage {
     /// Parses a webhook body.
     pub fn parse(body: &[u8]) -> Result<OutboundMessage, ParseError> {
-        let raw: Value = serde_json::from_slice(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
-        if !raw.is_object() {
-            return Err(ParseError::NotObject);
-        }
-        let null = Value::Null;
-        let channel = raw.get("channel").unwrap_or(&null);
-        let to = channel.get("to").unwrap_or(&null);
-        let from = channel.get("from").unwrap_or(&null);
-        let type_name = str_field(&raw, "type").unwrap_or_default();
-        let kind = match type_name.as_str() {
+        let text = std::str::from_utf8(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
+        let Some(raw) = Fields::of(text) else {
+            return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => ParseError::NotObject,
+                Err(e) => ParseError::NotJson(e.to_string()),
+            });
+        };
+        let channel = raw.object("channel");
+        let (to, from) = (channel.object("to"), channel.object("from"));
+        let kind = match raw.str("type").unwrap_or_default().as_str() {
             "Text" => OutboundKind::Text,
             "Structured" => OutboundKind::Structured,
             "Event" => OutboundKind::Event(parse_events(&raw)),
             "Receipt" => OutboundKind::Receipt {
-                status: str_field(&raw, "status"),
+                status: raw.str("status"),
                 reasons: parse_reasons(&raw),
-                is_final: raw.get("isFinalReceipt").and_then(Value::as_bool),
+                is_final: raw.bool("isFinalReceipt"),
             },
             other => OutboundKind::Unknown(other.to_string()),
         };
         Ok(OutboundMessage {
-            id: str_field(&raw, "id"),
+            id: raw.str("id"),
             kind,
-            customer_id: str_field(to, "id"),
-            integration_id: str_field(from, "id"),
-            nickname: str_field_any(from, "nickname"),
-            time: str_field(channel, "time"),
-            conversation_id: str_field(&raw, "conversationId"),
-            text: str_field(&raw, "text"),
+            customer_id: to.str("id"),
+            integration_id: from.str("id"),
+            nickname: from.str_any_case("nickname"),
+            time: channel.str("time"),
+            conversation_id: raw.str("conversationId"),
+            text: raw.str("text"),
             attachments: parse_attachments(&raw),
-            direction: str_field(&raw, "direction"),
-            originating_entity: str_field(&raw, "originatingEntity"),
-            raw,
+            direction: raw.str("direction"),
+            originating_entity: raw.str("originatingEntity"),
+            raw: text.to_string(),
         })
     }
 
@@ -245,62 +230,44 @@ impl OutboundMessage {
             attachments: self.attachments.clone(),
             at: self.sent_at().unwrap_or(received_at),
             status: DeliveryStatus::Received,
-            raw: keep_raw.then(|| self.raw.to_string()),
+            raw: keep_raw.then(|| self.raw.clone()),
         }
     }
 }
 
-fn parse_events(raw: &Value) -> Vec<OutboundEvent> {
-    raw.get("events")
-        .and_then(Value::as_array)
-        .map(|events| {
-            events
-                .iter()
-                .map(|e| {
-                    let typing = e.get("typing");
-                    OutboundEvent {
-                        event_type: str_field(e, "eventType").unwrap_or_default(),
-                        typing_type: typing.and_then(|t| str_field(t, "type")),
-                        duration_ms: typing.and_then(|t| t.get("duration")).and_then(Value::as_u64),
-                    }
-                })
-                .collect()
+fn parse_events(raw: &Fields) -> Vec<OutboundEvent> {
+    raw.objects("events")
+        .iter()
+        .map(|e| {
+            let typing = e.object("typing");
+            OutboundEvent {
+                event_type: e.str("eventType").unwrap_or_default(),
+                typing_type: typing.str("type"),
+                duration_ms: typing.u64("duration"),
+            }
         })
-        .unwrap_or_default()
+        .collect()
 }
 
-fn parse_reasons(raw: &Value) -> Vec<ReceiptReason> {
-    raw.get("reasons")
-        .and_then(Value::as_array)
-        .map(|reasons| {
-            reasons
-                .iter()
-                .map(|r| ReceiptReason {
-                    code: str_field(r, "code").unwrap_or_default(),
-                    message: str_field(r, "message"),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+fn parse_reasons(raw: &Fields) -> Vec<ReceiptReason> {
+    raw.objects("reasons")
+        .iter()
+        .map(|r| ReceiptReason { code: r.str("code").unwrap_or_default(), message: r.str("message") })
+        .collect()
 }
 
-fn parse_attachments(raw: &Value) -> Vec<Attachment> {
-    raw.get("content")
-        .and_then(Value::as_array)
-        .map(|content| {
-            content
-                .iter()
-                .filter_map(|item| item.get("attachment"))
-                .filter_map(|a| {
-                    Some(Attachment {
-                        media_type: str_field(a, "mediaType").unwrap_or_else(|| "File".into()),
-                        url: str_field(a, "url")?,
-                        mime: str_field(a, "mime").unwrap_or_else(|| "application/octet-stream".into()),
-                        filename: str_field(a, "filename"),
-                        local_path: None,
-                    })
-                })
-                .collect()
+fn parse_attachments(raw: &Fields) -> Vec<Attachment> {
+    raw.objects("content")
+        .iter()
+        .map(|item| item.object("attachment"))
+        .filter_map(|a| {
+            Some(Attachment {
+                media_type: a.str("mediaType").unwrap_or_else(|| "File".into()),
+                url: a.str("url")?,
+                mime: a.str("mime").unwrap_or_else(|| "application/octet-stream".into()),
+                filename: a.str("filename"),
+                local_path: None,
+            })
         })
-        .unwrap_or_default()
+        .collect()
 }

@@ -10,6 +10,7 @@
 //! Every delivery becomes one traffic row (committed before the answer) and, when
 //! accepted, one chat message per delivery key; a [`Delivery`] then goes to the sink.
 
+mod fields;
 mod js_json;
 pub mod limits;
 pub mod media;
