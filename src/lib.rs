@@ -18,6 +18,7 @@ pub mod engine;
 pub mod genesys;
 pub mod model;
 pub mod runtime;
+pub mod scenario;
 pub mod storage;
 pub mod ui;
 pub mod webhook;

@@ -53,6 +53,71 @@ pub struct EmulatorArgs {
     /// customer still continues it (default 72).
     #[arg(long = "threading-timeline-hours", value_name = "H")]
     pub threading_timeline_hours: Option<f64>,
+    #[command(flatten)]
+    pub agent: AgentArgs,
+}
+
+/// The scripted agent's behaviour (scenarios exercise these).
+#[derive(Debug, Default, clap::Args)]
+pub struct AgentArgs {
+    /// The agent's reply delay in milliseconds, fixed (800) or a range (500-3000).
+    #[arg(long = "agent-reply-delay", value_name = "MS[-MS]")]
+    pub reply_delay: Option<String>,
+    /// Milliseconds a new conversation waits in queue before an agent joins.
+    #[arg(long = "agent-queue-wait", value_name = "MS")]
+    pub queue_wait: Option<u64>,
+    /// Conversations stay queued: no agent joins or answers.
+    #[arg(long = "agent-never-answers")]
+    pub never_answers: bool,
+    /// After the first reply the agent transfers the conversation to a second agent.
+    #[arg(long = "agent-transfers")]
+    pub transfers: bool,
+    /// After "bye" the agent leaves without wrap-up (no customer end, no after-call work).
+    #[arg(long = "agent-leaves-without-wrap-up")]
+    pub no_wrap_up: bool,
+    /// Percent of webhook attempts whose acknowledgement is lost, so they are retried (0-100).
+    #[arg(long = "webhook-failure-rate", value_name = "PERCENT")]
+    pub webhook_failure_rate: Option<f64>,
+}
+
+impl AgentArgs {
+    /// Applies the flags to `config`; a bad value names its flag.
+    pub fn apply(&self, config: &mut EmulatorConfig) -> Result<(), CliError> {
+        let ms = std::time::Duration::from_millis;
+        if let Some(text) = &self.reply_delay {
+            let number = |t: &str| {
+                t.trim().parse::<u64>().map_err(|_| {
+                    CliError::Usage(format!("--agent-reply-delay \"{text}\": write milliseconds, e.g. 800 or 500-3000"))
+                })
+            };
+            match text.split_once('-') {
+                Some((low, high)) => {
+                    let (low, high) = (number(low)?, number(high)?);
+                    if high < low {
+                        return Err(CliError::Usage(format!(
+                            "--agent-reply-delay \"{text}\": the range must go up, e.g. 500-3000"
+                        )));
+                    }
+                    config.agent_reply_delay = ms(low);
+                    config.script.reply_delay_max = Some(ms(high));
+                }
+                None => config.agent_reply_delay = ms(number(text)?),
+            }
+        }
+        if let Some(wait) = self.queue_wait {
+            config.script.queue_wait = ms(wait);
+        }
+        config.script.answers = !self.never_answers;
+        config.script.transfers = self.transfers;
+        config.script.wraps_up = !self.no_wrap_up;
+        if let Some(rate) = self.webhook_failure_rate {
+            if !(0.0..=100.0).contains(&rate) {
+                return Err(CliError::Usage(format!("--webhook-failure-rate {rate}: give a percentage from 0 to 100")));
+            }
+            config.script.webhook_failure_rate = rate / 100.0;
+        }
+        Ok(())
+    }
 }
 
 /// The emulator configuration the arguments and environment ask for.
@@ -97,6 +162,7 @@ pub fn config_from(args: &EmulatorArgs) -> Result<EmulatorConfig, CliError> {
             CliError::Usage(format!("--threading-timeline-hours {hours} is not a number of hours such as 72"))
         })?;
     }
+    args.agent.apply(&mut config)?;
     if let Ok(secret) = std::env::var(CLIENT_SECRET_ENV)
         && !secret.trim().is_empty()
     {
@@ -212,7 +278,33 @@ mod tests {
             no_message_flow: false,
             images_not_allowed: false,
             create_status: None,
+            agent: AgentArgs::default(),
         }
+    }
+
+    #[test]
+    fn the_agent_flags_reach_the_script() {
+        let agent = AgentArgs {
+            reply_delay: Some("500-3000".into()),
+            queue_wait: Some(2000),
+            never_answers: true,
+            transfers: true,
+            no_wrap_up: true,
+            webhook_failure_rate: Some(25.0),
+        };
+        let config = config_from(&EmulatorArgs { agent, ..args(false, None, None) }).unwrap();
+        assert_eq!(config.agent_reply_delay, Duration::from_millis(500));
+        let s = &config.script;
+        assert_eq!((s.reply_delay_max, s.queue_wait), (Some(Duration::from_millis(3000)), Duration::from_secs(2)));
+        assert!(!s.answers && s.transfers && !s.wraps_up);
+        assert!((s.webhook_failure_rate - 0.25).abs() < 1e-9);
+        for (bad, flag) in [(Some("3000-500"), "--agent-reply-delay"), (Some("soon"), "--agent-reply-delay")] {
+            let agent = AgentArgs { reply_delay: bad.map(str::to_string), ..AgentArgs::default() };
+            let e = config_from(&EmulatorArgs { agent, ..args(false, None, None) }).unwrap_err();
+            assert!(e.to_string().starts_with(flag), "{e}");
+        }
+        let agent = AgentArgs { webhook_failure_rate: Some(150.0), ..AgentArgs::default() };
+        assert!(config_from(&EmulatorArgs { agent, ..args(false, None, None) }).is_err());
     }
 
     #[test]

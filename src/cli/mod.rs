@@ -7,6 +7,7 @@ pub mod emulator;
 pub mod integration;
 pub mod listen;
 pub mod output;
+pub mod scenario;
 pub mod send;
 mod tunnel;
 pub mod verify;
@@ -44,6 +45,9 @@ pub enum Command {
     /// Change the account's integration in Genesys (rotate its webhook secret).
     #[command(subcommand)]
     Integration(integration::IntegrationCommand),
+    /// Run repeatable handoff tests: a scenario file, many simulated customers.
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
 }
 
 /// A CLI failure: `Usage` exits 2, `Failed` exits 1.
@@ -87,6 +91,7 @@ pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
         Command::Listen(args) => listen::run(home, args),
         Command::Emulator(args) => emulator::run(home, args),
         Command::Integration(cmd) => integration::run(home, cmd),
+        Command::Scenario(cmd) => scenario::run(home, cmd),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -37,6 +37,13 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
     if message.first_in_conversation {
         hub.publish(conversation_id, "acd.start", json!({ "queueId": QUEUE_ID, "addressFrom": message.customer_id }));
     }
+    if !config.script.answers {
+        // Nobody picks the conversation up: it waits in queue.
+        return;
+    }
+    if message.first_in_conversation {
+        tokio::time::sleep(config.script.queue_wait).await;
+    }
     tokio::time::sleep(config.agent_typing_delay).await;
     if message.first_in_conversation {
         // The queue hands the conversation to the agent: acd.end with
@@ -53,7 +60,7 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
     if config.outbound_typing {
         deliver(state, "Typing", &message.customer_id, typing_payload(state, &message.customer_id)).await;
     }
-    tokio::time::sleep(config.agent_reply_delay).await;
+    tokio::time::sleep(config.script.reply_delay(config.agent_reply_delay)).await;
     let text = reply_text(message);
     deliver(state, "Text", &message.customer_id, text_payload(state, &message.customer_id, conversation_id, &text))
         .await;
@@ -61,29 +68,53 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
         deliver(state, "Image", &message.customer_id, image_payload(state, &message.customer_id, conversation_id))
             .await;
     }
+    if message.first_in_conversation && config.script.transfers {
+        transfer(hub, conversation_id, &agent);
+    }
     if says_goodbye(message) {
         tokio::time::sleep(config.agent_leave_delay).await;
-        state.end_conversation(&message.customer_id);
-        let mut left = agent.clone();
-        left["disconnectType"] = json!("CLIENT");
-        hub.publish(conversation_id, "user.end", left);
-        hub.publish(
-            conversation_id,
-            "customer.end",
-            json!({ "addressFrom": message.customer_id, "disconnectType": "PEER" }),
-        );
-        let mut acw = agent;
-        acw["wrapupCode"] = json!("Resolved");
-        acw["wrapupNotes"] = json!("Scripted emulator conversation");
-        acw["wrapupDurationMs"] = json!(config.agent_leave_delay.as_millis() as u64 + 4_000);
-        // Both topics carry the wrap-up; `wrapup` has no userId in its model.
-        let mut wrapup = acw.clone();
-        if let Some(map) = wrapup.as_object_mut() {
-            map.remove("userId");
-        }
-        hub.publish(conversation_id, "acw", acw);
-        hub.publish(conversation_id, "wrapup", wrapup);
+        leave(state, message, conversation_id, agent);
     }
+}
+
+/// The first agent hands the conversation to a second one (`user.end` with
+/// disconnectType TRANSFER, then `user.start` of the other user).
+fn transfer(hub: &crate::emulator::notifications::NotificationHub, conversation_id: &str, agent: &Value) {
+    let mut left = agent.clone();
+    left["disconnectType"] = json!("TRANSFER");
+    hub.publish(conversation_id, "user.end", left);
+    let mut second = agent.clone();
+    second["userId"] = json!(format!("{}-2", agent["userId"].as_str().unwrap_or("agent")));
+    hub.publish(conversation_id, "user.start", second);
+}
+
+/// The agent leaves; with wrap-up (the default) the customer side ends and
+/// after-contact work follows.
+fn leave(state: &EmulatorState, message: &ValidMessage, conversation_id: &str, agent: Value) {
+    let (config, hub) = (state.config(), state.notifications());
+    state.end_conversation(&message.customer_id);
+    let mut left = agent.clone();
+    left["disconnectType"] = json!("CLIENT");
+    hub.publish(conversation_id, "user.end", left);
+    if !config.script.wraps_up {
+        return;
+    }
+    hub.publish(
+        conversation_id,
+        "customer.end",
+        json!({ "addressFrom": message.customer_id, "disconnectType": "PEER" }),
+    );
+    let mut acw = agent;
+    acw["wrapupCode"] = json!("Resolved");
+    acw["wrapupNotes"] = json!("Scripted emulator conversation");
+    acw["wrapupDurationMs"] = json!(config.agent_leave_delay.as_millis() as u64 + 4_000);
+    // Both topics carry the wrap-up; `wrapup` has no userId in its model.
+    let mut wrapup = acw.clone();
+    if let Some(map) = wrapup.as_object_mut() {
+        map.remove("userId");
+    }
+    hub.publish(conversation_id, "acw", acw);
+    hub.publish(conversation_id, "wrapup", wrapup);
 }
 
 /// The queue the scripted conversation is routed through.
@@ -235,6 +266,7 @@ pub async fn deliver_raw(
     let mut lose_ack = state.faults().take_lost_ack();
     for attempt in 1..=attempts {
         record.attempts = attempt;
+        lose_ack |= config.script.fails_attempt();
         let sent = state
             .shared
             .http

@@ -132,6 +132,8 @@ pub struct EmulatorConfig {
     /// When not empty, conversation detail topics are rejected with these
     /// missing permissions (tests the permission message).
     pub notifications_missing_permissions: Vec<String>,
+    /// Queue wait, slow or absent answers, transfers, wrap-up, retried deliveries.
+    pub script: super::script::AgentScript,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -183,6 +185,7 @@ impl Default for EmulatorConfig {
             agent_leave_delay: Duration::from_millis(800),
             notifications_heartbeat: Duration::from_secs(30),
             notifications_missing_permissions: Vec::new(),
+            script: super::script::AgentScript::default(),
         }
     }
 }

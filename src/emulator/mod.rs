@@ -20,6 +20,7 @@ mod created;
 mod faults;
 pub mod notifications;
 mod routes;
+pub mod script;
 mod validate;
 
 use std::collections::HashMap;

@@ -182,6 +182,15 @@ pub enum Command {
         local_image: Option<PathBuf>,
         watch: bool,
     },
+    /// A typing event or a receipt as `customer` (the command line's
+    /// scenarios). Answers [`HeadlessEvent::CustomerActed`].
+    CustomerAct {
+        request: RequestId,
+        env: Environment,
+        account: String,
+        customer: crate::genesys::Customer,
+        action: crate::engine::customer::CustomerAction,
+    },
     /// Stops listener, emulator and tasks.
     Shutdown,
 }
@@ -324,6 +333,8 @@ pub enum HeadlessEvent {
     /// The answer to [`Command::SendMessage`]: the message as posted (with the
     /// served image, if any) and what Genesys answered.
     MessageSent { request: RequestId, message: Box<InboundMessage>, result: Result<Box<SentMessage>, Failure> },
+    /// The answer to [`Command::CustomerAct`].
+    CustomerActed { request: RequestId, result: Result<(), Failure> },
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod bind;
 mod chat;
 pub mod command;
 mod create;
+pub mod customer;
 mod error;
 mod headless;
 mod presence;

@@ -173,6 +173,9 @@ impl Engine {
             }
             Command::ListIntegrations { request, env, account } => self.list_integrations(request, env, &account),
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
+            Command::CustomerAct { request, env, account, customer, action } => {
+                self.customer_act(request, env, &account, customer, action);
+            }
             Command::RotateSecret { request, env, account } => self.rotate_secret(request, env, &account),
             Command::ShowIntegration { request, env, account } => self.show_integration(request, env, &account),
             Command::StartTunnel(kind) => self.start_tunnel(kind),
