@@ -7,6 +7,7 @@ pub mod parse;
 pub use model::{Scenario, Step};
 pub use parse::{ScenarioError, ScenarioFile, load};
 pub mod customer;
+mod feed;
 pub mod pace;
 pub mod report;
 pub mod run;

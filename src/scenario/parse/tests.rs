@@ -113,3 +113,10 @@ fn no_steps_and_no_name_are_refused() {
     assert!(refused("name: x\nsteps: []\n").message.contains("no steps"));
     assert!(refused("steps:\n  - say: hi\n").message.contains("name"));
 }
+
+#[test]
+fn the_example_scenario_in_the_repository_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/damaged.yaml");
+    let file = load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file.scenario.steps.len(), 9);
+}
