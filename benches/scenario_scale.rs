@@ -75,7 +75,7 @@ fn main() {
             run_id: "scale".into(),
         };
         let started = Instant::now();
-        let report = run(&mut engine, &file, &opts, |_, _| {}, std::future::pending()).await;
+        let report = run(&mut engine, &file, &opts, |_| {}, std::future::pending()).await;
         let took = started.elapsed();
         engine.shutdown().await;
 

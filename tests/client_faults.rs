@@ -116,7 +116,8 @@ async fn slow_server_hits_the_request_timeout_with_a_clear_message() {
 
 #[tokio::test]
 async fn connection_refused_names_the_host() {
-    let port = dead_port().await;
+    let dead = dead_port().await;
+    let port = dead.port;
     let client = Client::new(&account_for(&format!("http://127.0.0.1:{port}")), fast_options(), None).unwrap();
     let err = client.token().await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");

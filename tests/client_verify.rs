@@ -92,7 +92,8 @@ async fn wrong_integration_id_fails_integration() {
 
 #[tokio::test]
 async fn a_host_where_nothing_listens_fails_host() {
-    let port = dead_port().await;
+    let dead = dead_port().await;
+    let port = dead.port;
     let account = account_for(&format!("http://127.0.0.1:{port}"));
     let report = verify::run(&account, fast_options(), false, |_| {}).await;
     let host = status(&report, CheckId::Host);

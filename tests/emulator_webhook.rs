@@ -167,7 +167,8 @@ async fn delivery_succeeds_when_the_webhook_recovers_and_does_not_retry_4xx() {
 
 #[tokio::test]
 async fn delivery_retries_when_the_webhook_refuses_connections() {
-    let port = dead_port().await;
+    let dead = dead_port().await;
+    let port = dead.port;
     let emu = start_emulator(EmulatorConfig {
         webhook_url: Some(format!("http://127.0.0.1:{port}/hooks/Emulator")),
         delivery_retries: 2,

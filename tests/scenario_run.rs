@@ -44,7 +44,7 @@ async fn run_scenario(setup: &engine_support::Setup, text: &str, customers: usiz
         timeout: Duration::from_secs(20),
         run_id: "t1".into(),
     };
-    let report = run(&mut engine, &file, &opts, |_, _| {}, std::future::pending()).await;
+    let report = run(&mut engine, &file, &opts, |_| {}, std::future::pending()).await;
     engine.shutdown().await;
     report
 }
@@ -108,4 +108,45 @@ async fn the_junit_report_is_valid_xml_and_counts_right() {
     }
     assert_eq!((testcases, failures), (3, 3), "{xml}");
     assert_eq!(suites, [(Some("3".into()), Some("3".into()), Some("0".into()))]);
+}
+
+/// The app's engine runs a scenario itself (the Runs view): rows while it
+/// goes, the report at the end, every customer passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_engine_runs_a_scenario_from_a_command() {
+    let setup = engine_support::emulator_and_home().await;
+    let path = setup.home.path().join("three.yaml");
+    std::fs::write(&path, THREE_STEPS).unwrap();
+    let mut engine = engine_on(&setup).await;
+    let request = genesys_desk::engine::runs::RunRequest {
+        run_id: "w1".into(),
+        path,
+        env: Environment::Development,
+        account: defaults::EMULATOR_ACCOUNT.into(),
+        customers: 4,
+        concurrency: 2,
+        rate_per_minute: None,
+    };
+    engine.send(genesys_desk::engine::Command::StartRun(request));
+    let (mut updates, mut started) = (0, false);
+    let report = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match engine.next().await {
+                Some(Event::RunStarted { run_id, .. }) => started = run_id == "w1",
+                Some(Event::RunUpdate { rows, .. }) => {
+                    assert_eq!(rows.len(), 4);
+                    updates += 1;
+                }
+                Some(Event::RunFinished { report, .. }) => return report,
+                Some(_) => {}
+                None => panic!("the engine stopped"),
+            }
+        }
+    })
+    .await
+    .unwrap();
+    engine.shutdown().await;
+    assert!(started && updates >= 1);
+    let reasons: Vec<String> = report.customers.iter().map(|c| c.outcome.reason()).collect();
+    assert!(report.all_passed(), "{reasons:?}");
 }

@@ -60,7 +60,12 @@ click 560 133 1                              # the newest incoming webhook deliv
 click 283 54 0.3; xdotool key ctrl+a BackSpace; sleep 0.6   # clear the filter, keep the selection
 xdotool mousemove --window "$wid" 1100 20; sleep 0.3
 import -window "$wid" "$work/raw.png"; convert "$work/raw.png" -strip -define png:compression-level=9 "$out/traffic.png"
-click 59 180                                 # Settings
+click 59 180                                 # Runs: 20 customers of the example scenario, 5 at a time
+click 400 76 0.3; xdotool type --delay 60 "$root/scenarios/damaged.yaml"; sleep 0.5
+click 218 99 0.3; xdotool key ctrl+a; sleep 0.2; xdotool type --delay 100 20; xdotool key Return; sleep 0.5
+click 375 99 8                               # Start; mid-run: some passed, some running, some queued
+shot runs
+click 59 211 10                              # Settings (the run finishes meanwhile)
 shot settings
 click 354 82; click 229 16                   # Light theme, Live environment (read-only banner)
 click 59 86 1                                # Accounts, one banner lower

@@ -16,11 +16,12 @@ pub enum View {
     Verify,
     Chats,
     Traffic,
+    Runs,
     Settings,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [View::Accounts, View::Verify, View::Chats, View::Traffic, View::Settings];
+    pub const ALL: [View; 6] = [View::Accounts, View::Verify, View::Chats, View::Traffic, View::Runs, View::Settings];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -28,6 +29,7 @@ impl View {
             View::Verify => "Verify",
             View::Chats => "Chats",
             View::Traffic => "Traffic",
+            View::Runs => "Runs",
             View::Settings => "Settings",
         }
     }

@@ -18,7 +18,7 @@ use crate::config::{Account, Environment};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
 use crate::engine::{self, EngineConfig, ListenerSetup};
 use crate::scenario::report::RunReport;
-use crate::scenario::run::{RunOptions, RunProgress};
+use crate::scenario::run::{RunOptions, RunProgress, RunStatus};
 use crate::webhook::WebhookAccount;
 
 /// API calls a minute for all customers together against a real org: below
@@ -102,8 +102,7 @@ pub fn run(home: Option<PathBuf>, cmd: ScenarioCommand) -> CliResult {
             file.scenario.name, opts.customers, opts.concurrency, account.name, opts.run_id
         );
         let mut display = Display::new(opts.customers);
-        let report =
-            crate::scenario::run::run(&mut engine, &file, &opts, |p, done| display.update(p, done), stop).await;
+        let report = crate::scenario::run::run(&mut engine, &file, &opts, |status| display.update(status), stop).await;
         display.finish();
         Ok::<_, CliError>(report)
     });
@@ -141,6 +140,7 @@ fn is_loopback(base: &str) -> bool {
 /// A progress bar on a terminal; a line per finished customer otherwise.
 struct Display {
     bar: Option<indicatif::ProgressBar>,
+    shown: Option<RunProgress>,
 }
 
 impl Display {
@@ -153,10 +153,15 @@ impl Display {
             }
             bar
         });
-        Display { bar }
+        Display { bar, shown: None }
     }
 
-    fn update(&mut self, p: RunProgress, done: &[crate::scenario::run::Finished]) {
+    fn update(&mut self, status: &RunStatus<'_>) {
+        let (p, done) = (status.progress, status.finished);
+        if done.is_empty() && self.shown == Some(p) {
+            return;
+        }
+        self.shown = Some(p);
         match &self.bar {
             Some(bar) => {
                 bar.set_position((p.passed + p.failed + p.errors) as u64);

@@ -191,6 +191,13 @@ pub enum Command {
         customer: crate::genesys::Customer,
         action: crate::engine::customer::CustomerAction,
     },
+    /// Runs a scenario file with simulated customers; answers `RunStarted`
+    /// (or `RunFailed`), `RunUpdate`s, then `RunFinished`.
+    StartRun(crate::engine::runs::RunRequest),
+    /// Stops a run: its customers still going end as errors ("interrupted").
+    StopRun {
+        run_id: String,
+    },
     /// Stops listener, emulator and tasks.
     Shutdown,
 }
@@ -316,6 +323,27 @@ pub enum Event {
     },
     /// What only a headless front end (the command line) prints.
     Headless(HeadlessEvent),
+    RunStarted {
+        run_id: String,
+        scenario: String,
+        path: std::path::PathBuf,
+        customers: usize,
+    },
+    /// The scenario file could not be read (the message names file, line and field).
+    RunFailed {
+        run_id: String,
+        message: String,
+    },
+    /// The customers of a running scenario (a few times a second).
+    RunUpdate {
+        run_id: String,
+        progress: crate::scenario::run::RunProgress,
+        rows: Vec<crate::scenario::live::CustomerRow>,
+    },
+    RunFinished {
+        run_id: String,
+        report: Box<crate::scenario::report::RunReport>,
+    },
 }
 
 /// Facts the command line prints in full. The GUI sees the same things

@@ -21,6 +21,7 @@ mod headless;
 mod presence;
 mod provision;
 mod requests;
+pub mod runs;
 mod services;
 mod traffic;
 pub mod tunnel;
@@ -50,14 +51,41 @@ pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 pub struct EventSender {
     tx: std::sync::mpsc::Sender<Event>,
     repaint: Repaint,
+    taps: Taps,
+}
+
+/// Engine tasks that read the events too (a scenario run in the app): they
+/// get the facts a run follows, cloned; nobody pays for it while none listens.
+#[derive(Clone, Default)]
+struct Taps {
+    any: Arc<std::sync::atomic::AtomicBool>,
+    senders: Arc<parking_lot::Mutex<Vec<mpsc::UnboundedSender<Event>>>>,
 }
 
 impl EventSender {
     pub fn send(&self, event: Event) {
+        if self.taps.any.load(std::sync::atomic::Ordering::Relaxed) && tapped(&event) {
+            let mut senders = self.taps.senders.lock();
+            senders.retain(|tap| tap.send(event.clone()).is_ok());
+            self.taps.any.store(!senders.is_empty(), std::sync::atomic::Ordering::Relaxed);
+        }
         // A closed receiver means the app is shutting down; nothing to report to.
         let _ = self.tx.send(event);
         (self.repaint)();
     }
+
+    /// A copy of every event a scenario run follows, until the receiver is dropped.
+    pub fn tap(&self) -> mpsc::UnboundedReceiver<Event> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.taps.senders.lock().push(tx);
+        self.taps.any.store(true, std::sync::atomic::Ordering::Relaxed);
+        rx
+    }
+}
+
+/// What a scenario run reads: Genesys' answers, deliveries, presence, 429s.
+fn tapped(event: &Event) -> bool {
+    matches!(event, Event::Headless(_)) || matches!(event, Event::TrafficRecorded(e) if e.status == Some(429))
 }
 
 /// Where the engine's accounts come from.
@@ -164,7 +192,7 @@ pub fn spawn(
 ) -> (EngineHandle, std::sync::mpsc::Receiver<Event>, tokio::task::JoinHandle<()>) {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = std::sync::mpsc::channel();
-    let events = EventSender { tx: ev_tx, repaint };
-    let task = runtime.spawn(worker::run(config, cmd_rx, events));
+    let events = EventSender { tx: ev_tx, repaint, taps: Taps::default() };
+    let task = runtime.spawn(worker::run(config, cmd_rx, cmd_tx.downgrade(), events));
     (EngineHandle { tx: cmd_tx }, ev_rx, task)
 }

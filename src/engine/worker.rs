@@ -49,6 +49,9 @@ pub(super) struct Shared {
     pub watch: mpsc::UnboundedSender<WatchRequest>,
     /// Work a spawned task hands back to the engine loop.
     pub after: mpsc::UnboundedSender<super::provision::AfterTask>,
+    /// Commands to this engine (a scenario run sends its customers' requests).
+    /// Weak, so the loop still ends when every front end's handle is gone.
+    pub commands: mpsc::WeakUnboundedSender<Command>,
 }
 
 /// A conversation to watch, and the chat thread its events belong to.
@@ -79,6 +82,8 @@ pub(super) struct Engine {
     pub presence: Presence,
     /// The running tunnel (its child ends when dropped: on stop and shutdown).
     pub tunnel: Option<super::tunnel::Tunnel>,
+    /// Scenario runs going, by run id.
+    pub runs: HashMap<String, tokio_util::sync::CancellationToken>,
 }
 
 /// The receiving ends the loop selects on.
@@ -91,7 +96,12 @@ struct Inputs {
     after: mpsc::UnboundedReceiver<super::provision::AfterTask>,
 }
 
-pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<Command>, events: EventSender) {
+pub(super) async fn run(
+    config: EngineConfig,
+    commands: mpsc::UnboundedReceiver<Command>,
+    commands_tx: mpsc::WeakUnboundedSender<Command>,
+    events: EventSender,
+) {
     let Some(writer) = services::open_history(&config, &events) else { return };
     let (traffic_tx, traffic) = mpsc::unbounded_channel();
     let (deliveries_tx, deliveries) = mpsc::unbounded_channel();
@@ -110,6 +120,7 @@ pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<
         media_dir: config.paths.media_dir(),
         watch: watch_tx,
         after: after_tx,
+        commands: commands_tx,
     };
     let sink: crate::model::traffic::TrafficSink = Arc::new(move |entry| {
         let _ = traffic_tx.send(entry);
@@ -123,6 +134,7 @@ pub(super) async fn run(config: EngineConfig, commands: mpsc::UnboundedReceiver<
         emulator: None,
         deliveries_tx,
         tunnel: None,
+        runs: HashMap::new(),
     };
     let mut inputs = Inputs { commands, traffic, deliveries, watch, presence, after };
     engine.start().await;
@@ -173,6 +185,8 @@ impl Engine {
             }
             Command::ListIntegrations { request, env, account } => self.list_integrations(request, env, &account),
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
+            Command::StartRun(request) => self.start_run(request),
+            Command::StopRun { run_id } => self.stop_run(&run_id),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);
             }
@@ -301,6 +315,9 @@ impl Engine {
     async fn shutdown(&mut self, inputs: &mut Inputs) {
         // The tunnel's child process ends first: nothing should reach a listener that stops.
         self.tunnel = None;
+        for (_, run) in self.runs.drain() {
+            run.cancel();
+        }
         self.presence.shutdown();
         if let Some(listener) = self.listener.take() {
             listener.shutdown().await;

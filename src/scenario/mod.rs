@@ -8,6 +8,7 @@ pub use model::{Scenario, Step};
 pub use parse::{ScenarioError, ScenarioFile, load};
 pub mod customer;
 mod feed;
+pub mod live;
 pub mod pace;
 pub mod report;
 pub mod run;

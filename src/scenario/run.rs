@@ -13,7 +13,7 @@ use super::sim::{Check, Phase, Sim, expected};
 use super::{customer, model::Step};
 use crate::config::Environment;
 use crate::engine::HeadlessEngine;
-use crate::engine::command::{Command, RequestId};
+use crate::engine::command::{Command, Event, RequestId};
 use crate::engine::customer::CustomerAction;
 use crate::genesys::{InboundMessage, ReceiptStatus};
 
@@ -67,13 +67,39 @@ pub(super) struct Run<'a> {
     pub(super) reported_upto: usize,
 }
 
+/// Where a run sends its requests and reads the engine's events: the command
+/// line's headless engine, or a tap on the app's engine.
+pub trait Driver {
+    fn send(&self, command: Command);
+    fn next(&mut self) -> impl Future<Output = Option<Event>> + Send;
+}
+
+impl Driver for HeadlessEngine {
+    fn send(&self, command: Command) {
+        HeadlessEngine::send(self, command);
+    }
+
+    fn next(&mut self) -> impl Future<Output = Option<Event>> + Send {
+        HeadlessEngine::next(self)
+    }
+}
+
+/// The run as it stands, for a progress display.
+pub struct RunStatus<'r> {
+    pub progress: RunProgress,
+    /// Customers finished since the last call.
+    pub finished: &'r [Finished],
+    pub sims: &'r [Sim],
+    pub timings: &'r [Timings],
+}
+
 /// Runs `file` with `opts` until every customer finished or `stop` resolves;
-/// `progress` is called whenever a customer finishes.
+/// `progress` sees the run after every change.
 pub async fn run(
-    engine: &mut HeadlessEngine,
+    engine: &mut impl Driver,
     file: &ScenarioFile,
     opts: &RunOptions,
-    mut progress: impl FnMut(RunProgress, &[Finished]),
+    mut progress: impl FnMut(&RunStatus<'_>),
     stop: impl Future<Output = ()>,
 ) -> RunReport {
     let started = Instant::now();
@@ -86,9 +112,7 @@ pub async fn run(
             run.advance(engine, i, now);
         }
         let done = run.newly_finished();
-        if !done.is_empty() {
-            progress(run.progress(), &done);
-        }
+        progress(&RunStatus { progress: run.progress(), finished: &done, sims: &run.sims, timings: &run.timings });
         if run.sims.iter().all(|s| s.phase == Phase::Done) {
             break;
         }
@@ -103,7 +127,7 @@ pub async fn run(
         }
     }
     let done = run.newly_finished();
-    progress(run.progress(), &done);
+    progress(&RunStatus { progress: run.progress(), finished: &done, sims: &run.sims, timings: &run.timings });
     run.finish(started.elapsed())
 }
 
@@ -180,7 +204,7 @@ impl<'a> Run<'a> {
     }
 
     /// Moves customer `i` on as far as it can go now.
-    fn advance(&mut self, engine: &HeadlessEngine, i: usize, now: Instant) {
+    fn advance(&mut self, engine: &impl Driver, i: usize, now: Instant) {
         let steps = self.steps();
         loop {
             let sim = &mut self.sims[i];
@@ -227,7 +251,7 @@ impl<'a> Run<'a> {
     }
 
     /// Starts the current step; false when it must wait for the pacer.
-    fn start_step(&mut self, engine: &HeadlessEngine, i: usize, now: Instant) -> bool {
+    fn start_step(&mut self, engine: &impl Driver, i: usize, now: Instant) -> bool {
         let step = &self.steps()[self.sims[i].step];
         let sim = &mut self.sims[i];
         sim.step_started = Some(now);
@@ -244,7 +268,7 @@ impl<'a> Run<'a> {
         true
     }
 
-    fn send(&mut self, engine: &HeadlessEngine, i: usize, step: &Step, now: Instant) {
+    fn send(&mut self, engine: &impl Driver, i: usize, step: &Step, now: Instant) {
         let request = RequestId(self.next_request);
         self.next_request += 1;
         self.by_request.insert(request.0, i);

@@ -14,6 +14,8 @@ pub enum DialogRequest {
     Image(ThreadKey),
     /// Where to write these traffic entries.
     Export(ExportFormat, Vec<i64>),
+    /// A scenario file to run.
+    Scenario,
 }
 
 /// A finished dialog: the request's context and the chosen path.
@@ -21,6 +23,7 @@ pub enum DialogRequest {
 pub enum DialogAnswer {
     Image(ThreadKey, PathBuf),
     Export(ExportFormat, Vec<i64>, PathBuf),
+    Scenario(PathBuf),
 }
 
 /// File dialogs, behind a trait so tests never open one (rfd needs a desktop
@@ -73,6 +76,10 @@ impl Dialogs for RfdDialogs {
                     )
                     .map(|file| DialogAnswer::Export(format, ids, file.path().to_path_buf()))
                 }
+                DialogRequest::Scenario => pollster::block_on(
+                    rfd::AsyncFileDialog::new().add_filter("Scenarios (YAML)", &["yaml", "yml"]).pick_file(),
+                )
+                .map(|file| DialogAnswer::Scenario(file.path().to_path_buf())),
             };
             if let Some(answer) = answer {
                 let _ = tx.send(answer);
@@ -96,13 +103,15 @@ impl Dialogs for RfdDialogs {
 pub struct FixedDialogs {
     pub image: Option<PathBuf>,
     pub export: Option<PathBuf>,
+    /// The answer to a scenario file picker (None: cancelled).
+    pub scenario: Option<PathBuf>,
     pending: Option<DialogAnswer>,
 }
 
 impl FixedDialogs {
     /// Answers image pickers with `image` and export dialogs with `export` (None: cancelled).
     pub fn new(image: Option<PathBuf>, export: Option<PathBuf>) -> Self {
-        Self { image, export, pending: None }
+        Self { image, export, scenario: None, pending: None }
     }
 }
 
@@ -111,6 +120,7 @@ impl Dialogs for FixedDialogs {
         self.pending = match request {
             DialogRequest::Image(key) => self.image.clone().map(|p| DialogAnswer::Image(key, p)),
             DialogRequest::Export(format, ids) => self.export.clone().map(|p| DialogAnswer::Export(format, ids, p)),
+            DialogRequest::Scenario => self.scenario.clone().map(DialogAnswer::Scenario),
         };
     }
 
@@ -119,12 +129,14 @@ impl Dialogs for FixedDialogs {
     }
 }
 
-/// Turns a finished dialog into the command it was opened for.
-pub(crate) fn dialog_command(selection: &Selection, answer: DialogAnswer) -> Command {
-    match answer {
+/// Turns a finished dialog into the command it was opened for (none for a
+/// scenario file: the Runs view takes that path).
+pub(crate) fn dialog_command(selection: &Selection, answer: DialogAnswer) -> Option<Command> {
+    Some(match answer {
         DialogAnswer::Image(ThreadKey { account, customer_id }, path) => {
             Command::SendImage { env: selection.env, account, customer_id, path }
         }
         DialogAnswer::Export(format, ids, path) => Command::ExportTraffic { path, format, ids },
-    }
+        DialogAnswer::Scenario(_) => return None,
+    })
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod chat;
 pub mod dialogs;
 pub mod form;
+pub mod runs;
 pub mod settings;
 pub mod toasts;
 pub mod top_bar;
@@ -31,6 +32,7 @@ pub struct Views {
     pub verify: verify::VerifyView,
     pub chat: chat::ChatView,
     pub traffic: traffic::TrafficView,
+    pub runs: runs::RunsView,
     pub settings: settings::SettingsView,
     pub toasts: toasts::ToastsView,
 }
@@ -46,7 +48,10 @@ impl Views {
         dialogs: &mut dyn Dialogs,
     ) {
         if let Some(answer) = dialogs.answer() {
-            commands.push(dialogs::dialog_command(selection, answer));
+            if let DialogAnswer::Scenario(path) = &answer {
+                self.runs.path = path.display().to_string();
+            }
+            commands.extend(dialogs::dialog_command(selection, answer));
         }
         egui::Panel::top("top_bar").show(ui, |ui| top_bar::top_bar_ui(ui, state, selection));
         egui::Panel::left("side_nav").resizable(false).exact_size(120.0).show(ui, |ui| nav_ui(ui, selection));
@@ -55,8 +60,13 @@ impl Views {
             View::Verify => self.verify.ui(ui, state, selection, commands),
             View::Chats => self.chat.ui(ui, state, selection, commands, dialogs),
             View::Traffic => self.traffic.ui(ui, state, commands, dialogs),
+            View::Runs => self.runs.ui(ui, state, selection, commands, dialogs),
             View::Settings => self.settings.ui(ui, state, selection, commands),
         });
+        if let Some(thread) = self.runs.take_open_chat() {
+            self.chat.select_thread(Some(thread));
+            selection.view = View::Chats;
+        }
         self.toasts.ui(ui.ctx(), state);
     }
 

@@ -104,10 +104,18 @@ pub async fn start_hook(status: u16) -> Hook {
     Hook { addr, rx, status }
 }
 
-/// A port with nothing listening (bound then released).
-pub async fn dead_port() -> u16 {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    l.local_addr().unwrap().port()
+/// A port nothing listens on, held (bound, never listening) while the guard
+/// lives: connecting is refused, and no other test can take the port meanwhile
+/// (a port bound and released could go to another test's emulator).
+pub struct DeadPort {
+    pub port: u16,
+    _held: tokio::net::TcpSocket,
+}
+
+pub async fn dead_port() -> DeadPort {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    DeadPort { port: socket.local_addr().unwrap().port(), _held: socket }
 }
 
 /// A bearer token from the emulator's `/oauth/token`, fetched with raw HTTP

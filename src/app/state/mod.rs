@@ -5,6 +5,7 @@
 //! in [`crate::app::selection::Selection`].
 
 pub mod accounts;
+pub mod runs;
 pub mod services;
 pub mod toasts;
 pub mod verify;
@@ -28,6 +29,7 @@ pub struct AppState {
     pub traffic: TrafficLog,
     pub services: Services,
     pub toasts: Toasts,
+    pub runs: runs::Runs,
 }
 
 impl AppState {
@@ -80,6 +82,10 @@ impl AppState {
             }
             // The same facts reach the window as traffic rows and chat lines.
             Event::Headless(_) => None,
+            Event::RunStarted { .. }
+            | Event::RunFailed { .. }
+            | Event::RunUpdate { .. }
+            | Event::RunFinished { .. } => self.runs.apply(event),
             chat => {
                 self.chats.apply(chat, now);
                 None
