@@ -109,3 +109,20 @@ fn the_webhook_is_pointed_at_the_tunnel_and_offered_back_when_it_stops() {
     ui.settle();
     assert!(matches!(ui.take_commands().as_slice(), [Command::PointWebhook { url: u, .. }] if u == old));
 }
+
+#[test]
+fn the_emulator_agent_knobs_are_applied_with_one_command() {
+    let mut ui = ui_support::app_on(View::Settings);
+    assert!(ui.harness.query_by_label("Apply to the emulator").is_none(), "only while the emulator runs");
+    ui.feed(Event::EmulatorStarted { addr: "127.0.0.1:8786".parse().unwrap() });
+    ui.harness.get_by_label("answers").click();
+    ui.harness.get_by_label("transfers after the first reply").click();
+    ui.settle();
+    ui.harness.get_by_label("Apply to the emulator").click();
+    ui.settle();
+    let commands = ui.take_commands();
+    let [Command::SetEmulatorAgent { reply_delay, script }] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!(*reply_delay, std::time::Duration::from_millis(800), "the emulator's default");
+    assert!(!script.answers && script.transfers && script.wraps_up, "{script:?}");
+    assert_eq!(script.reply_delay_max, None, "a fixed delay");
+}

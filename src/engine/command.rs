@@ -198,6 +198,11 @@ pub enum Command {
     StopRun {
         run_id: String,
     },
+    /// The embedded emulator's agent: its base reply delay and script (Settings).
+    SetEmulatorAgent {
+        reply_delay: std::time::Duration,
+        script: crate::emulator::script::AgentScript,
+    },
     /// Stops listener, emulator and tasks.
     Shutdown,
 }

@@ -186,6 +186,7 @@ impl Engine {
             Command::ListIntegrations { request, env, account } => self.list_integrations(request, env, &account),
             Command::PointWebhook { env, account, url } => self.point_webhook(env, &account, url),
             Command::StartRun(request) => self.start_run(request),
+            Command::SetEmulatorAgent { reply_delay, script } => self.set_emulator_agent(reply_delay, script),
             Command::StopRun { run_id } => self.stop_run(&run_id),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);
@@ -218,6 +219,17 @@ impl Engine {
     /// Runs `work` on the engine's tracked task set.
     pub fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
         self.shared.tasks.spawn(work);
+    }
+
+    fn set_emulator_agent(&mut self, reply_delay: Duration, script: crate::emulator::script::AgentScript) {
+        let Some(emulator) = &self.emulator else {
+            return self.shared.toast(ToastLevel::Warning, "The emulator is not running: nothing to change");
+        };
+        emulator.update_config(|c| {
+            c.agent_reply_delay = reply_delay;
+            c.script = script;
+        });
+        self.shared.toast(ToastLevel::Success, "Emulator agent updated");
     }
 
     /// Whether the listener takes its accounts from the engine (and follows edits).

@@ -6,6 +6,7 @@
 //! engine event (`on_event`) before the state applies it, to update drafts.
 
 pub mod accounts;
+pub mod agent_knobs;
 pub mod chat;
 pub mod dialogs;
 pub mod form;

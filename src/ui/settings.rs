@@ -22,6 +22,7 @@ pub struct SettingsView {
     /// "Restart listener" was pressed and the engine has not answered yet.
     restarting: bool,
     tunnel: super::tunnel::TunnelView,
+    agent: super::agent_knobs::AgentKnobsView,
 }
 
 impl Default for SettingsView {
@@ -30,6 +31,7 @@ impl Default for SettingsView {
             listener_addr: crate::config::defaults::LISTENER_ADDR.to_string(),
             restarting: false,
             tunnel: super::tunnel::TunnelView::default(),
+            agent: super::agent_knobs::AgentKnobsView::default(),
         }
     }
 }
@@ -65,6 +67,9 @@ impl SettingsView {
         plain_row_ui(ui, "Emulator", LABEL_WIDTH, |ui| {
             service_ui(ui, &state.services.emulator);
         });
+        if matches!(state.services.emulator, ServiceStatus::Running { .. }) {
+            self.agent.ui(ui, commands);
+        }
         plain_row_ui(ui, "Secret storage", LABEL_WIDTH, |ui| match &state.accounts.secret_warning {
             Some(w) => {
                 ui.colored_label(warn_color(ui), w);
