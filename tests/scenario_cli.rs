@@ -71,6 +71,11 @@ async fn all_pass_exits_0_and_writes_both_reports() {
     assert_eq!((json["passed"].as_u64(), json["customers"].as_u64()), (Some(3), Some(3)));
     let xml = std::fs::read_to_string(org.home.path().join("r.xml")).unwrap();
     assert_eq!(xml.matches("<testcase ").count(), 3);
+    // The run is kept in the home's history.
+    let db = genesys_desk::storage::Db::open(&Paths::under(org.home.path()).history_db()).unwrap();
+    let runs = db.recent_runs(10).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].report.customers.len(), runs[0].report.count("pass")), (3, 3));
     drop(org.emulator);
 }
 

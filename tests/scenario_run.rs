@@ -117,7 +117,13 @@ async fn the_app_engine_runs_a_scenario_from_a_command() {
     let setup = engine_support::emulator_and_home().await;
     let path = setup.home.path().join("three.yaml");
     std::fs::write(&path, THREE_STEPS).unwrap();
-    let mut engine = engine_on(&setup).await;
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(false));
+    loop {
+        if let Some(Event::ListenerStarted { addr, .. }) = engine.next().await {
+            setup.deliver_to(addr);
+            break;
+        }
+    }
     let request = genesys_desk::engine::runs::RunRequest {
         run_id: "w1".into(),
         path,
@@ -149,4 +155,17 @@ async fn the_app_engine_runs_a_scenario_from_a_command() {
     assert!(started && updates >= 1);
     let reasons: Vec<String> = report.customers.iter().map(|c| c.outcome.reason()).collect();
     assert!(report.all_passed(), "{reasons:?}");
+
+    // The next start of the app lists it from the history.
+    let mut again = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(false));
+    let loaded = loop {
+        match again.next().await {
+            Some(Event::RunsLoaded(runs)) => break runs,
+            Some(_) => {}
+            None => panic!("the engine stopped"),
+        }
+    };
+    again.shutdown().await;
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].report, *report);
 }

@@ -68,10 +68,10 @@ fn a_version_1_history_keeps_counting_attempts_after_the_upgrade() {
         db.insert_delivery(&delivery("Acme", "m1", "t1", true)).unwrap();
         db.insert_delivery(&delivery("Acme", "m1", "t1", true)).unwrap();
     }
-    // Back to the version 1 schema: the delivery index without `attempt`, keys `id|time`.
+    // Back to the version 1 schema: the delivery index without `attempt`, keys `id|time`, no runs.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP INDEX traffic_delivery; CREATE INDEX traffic_delivery ON traffic (account, delivery_key);
+        "DROP TABLE run_customers; DROP TABLE runs; DROP INDEX traffic_delivery; CREATE INDEX traffic_delivery ON traffic (account, delivery_key);
          UPDATE traffic SET delivery_key = 'm1|t1'; UPDATE messages SET delivery_key = 'm1|t1';
          PRAGMA user_version = 1;",
     )
@@ -88,13 +88,27 @@ fn a_version_1_history_keeps_counting_attempts_after_the_upgrade() {
 }
 
 #[test]
+fn a_version_3_history_gets_the_runs_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    drop(Db::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE run_customers; DROP TABLE runs; PRAGMA user_version = 3;").unwrap();
+    drop(conn);
+    let db = Db::open(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(db.recent_runs(5).unwrap().is_empty(), "the runs table exists and is empty");
+}
+
+#[test]
 fn a_version_2_history_indexes_only_customer_messages_by_genesys_id() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.sqlite3");
     drop(Db::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP INDEX messages_genesys; CREATE INDEX messages_genesys ON messages (genesys_id); PRAGMA user_version = 2;",
+        "DROP TABLE run_customers; DROP TABLE runs; DROP INDEX messages_genesys;
+         CREATE INDEX messages_genesys ON messages (genesys_id); PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);

@@ -107,7 +107,7 @@ fn a_finished_run_is_listed_for_comparing() {
         took: Duration::from_millis(1200),
         timings: Timings { first_reply: Some(Duration::from_millis(900)), ..Timings::default() },
     };
-    let failed = Outcome::Fail { step: 1, name: "expect_reply", expected: "a reply".into(), got: "none".into() };
+    let failed = Outcome::Fail { step: 1, name: "expect_reply".into(), expected: "a reply".into(), got: "none".into() };
     let report = RunReport {
         scenario: "damaged".into(),
         run_id: "r1".into(),
@@ -120,4 +120,24 @@ fn a_finished_run_is_listed_for_comparing() {
     ui.harness.get_by_label("1 / 2");
     ui.harness.get_by_label("900 ms / 900 ms");
     assert!(ui.harness.query_by_label("Stop").is_none(), "the run is over");
+}
+
+#[test]
+fn traffic_of_this_run_filters_the_traffic_by_the_runs_customer_ids() {
+    let mut ui = ui_support::app_on(View::Runs);
+    started(&mut ui);
+    ui.harness.get_by_label("Traffic of this run").click();
+    ui.settle();
+    assert_eq!(ui.selection().view, View::Traffic);
+    assert_eq!(ui.app().views.traffic.rows().filter().text, "gd-r1-");
+}
+
+#[test]
+fn runs_kept_in_the_history_are_listed_at_start() {
+    let mut ui = ui_support::app_on(View::Runs);
+    let report = RunReport { scenario: "kept".into(), run_id: "old1".into(), ..RunReport::default() };
+    let run = genesys_desk::storage::StoredRun { path: "kept.yaml".into(), account: "Emulator".into(), report };
+    ui.feed(Event::RunsLoaded(vec![run]));
+    ui.harness.get_by_label("Past runs");
+    ui.harness.get_by_label("kept (old1)");
 }

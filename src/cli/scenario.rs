@@ -106,6 +106,14 @@ pub fn run(home: Option<PathBuf>, cmd: ScenarioCommand) -> CliResult {
         display.finish();
         Ok::<_, CliError>(report)
     });
+    if let Ok(report) = &report {
+        let run = crate::storage::StoredRun {
+            path: args.file.clone(),
+            account: account.name.clone(),
+            report: report.clone(),
+        };
+        engine.send(crate::engine::Command::RecordRun(Box::new(run)));
+    }
     runtime.block_on(engine.shutdown());
     let report = report?;
     write_reports(&report, &args)?;

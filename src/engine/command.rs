@@ -198,6 +198,8 @@ pub enum Command {
     StopRun {
         run_id: String,
     },
+    /// Keeps a run the command line finished in the history.
+    RecordRun(Box<crate::storage::StoredRun>),
     /// The embedded emulator's agent: its base reply delay and script (Settings).
     SetEmulatorAgent {
         reply_delay: std::time::Duration,
@@ -349,6 +351,8 @@ pub enum Event {
         run_id: String,
         report: Box<crate::scenario::report::RunReport>,
     },
+    /// The newest runs kept in the history, newest first (at start).
+    RunsLoaded(Vec<crate::storage::StoredRun>),
 }
 
 /// Facts the command line prints in full. The GUI sees the same things

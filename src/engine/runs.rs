@@ -9,10 +9,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::EngineHandle;
-use super::command::{Command, Event};
-use super::worker::Engine;
+use super::command::{Command, Event, ToastLevel};
+use super::worker::{Engine, Shared};
 use crate::config::Environment;
 use crate::scenario::run::{Driver, RunOptions, run};
+use crate::storage::StoredRun;
 
 /// How often a running scenario refreshes the window's table.
 const ROWS_EVERY: Duration = Duration::from_millis(250);
@@ -73,6 +74,7 @@ impl Engine {
             path: request.path.clone(),
             customers: request.customers,
         });
+        let shared = self.shared.clone();
         self.spawn(async move {
             let steps = file.scenario.steps.clone();
             let mut shown = Instant::now() - ROWS_EVERY;
@@ -91,13 +93,29 @@ impl Engine {
             )
             .await;
             stop.cancel();
+            let stored = StoredRun { path: request.path, account: request.account, report: report.clone() };
+            record(&shared, stored).await;
             events.send(Event::RunFinished { run_id: opts.run_id.clone(), report: Box::new(report) });
         });
+    }
+
+    /// Keeps a finished run of the command line in the history.
+    pub(super) fn record_run(&mut self, run: StoredRun) {
+        let shared = self.shared.clone();
+        self.spawn(async move { record(&shared, run).await });
     }
 
     pub(super) fn stop_run(&mut self, run_id: &str) {
         if let Some(token) = self.runs.remove(run_id) {
             token.cancel();
         }
+    }
+}
+
+/// Stores a finished run; a failure is said once, as a toast.
+async fn record(shared: &Shared, run: StoredRun) {
+    let id = run.report.run_id.clone();
+    if let Err(e) = shared.writer.run(move |db| db.insert_run(&run)).await {
+        shared.toast(ToastLevel::Error, format!("Run {id} was not kept in the history: {e}"));
     }
 }

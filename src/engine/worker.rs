@@ -27,6 +27,9 @@ use crate::webhook::{Delivery, RunningListener};
 /// Newest traffic rows sent to the UI at start-up.
 const HISTORY_TRAFFIC_ROWS: usize = 5_000;
 
+/// Finished scenario runs the window gets at start-up (for comparing).
+const RUNS_LOADED: usize = 20;
+
 /// How long shutdown waits for spawned work (a verify or send in flight).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -188,6 +191,7 @@ impl Engine {
             Command::StartRun(request) => self.start_run(request),
             Command::SetEmulatorAgent { reply_delay, script } => self.set_emulator_agent(reply_delay, script),
             Command::StopRun { run_id } => self.stop_run(&run_id),
+            Command::RecordRun(run) => self.record_run(*run),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);
             }
@@ -373,11 +377,14 @@ async fn load_history(shared: Shared) {
             for thread in db.list_threads(None)? {
                 messages.extend(db.list_messages(&thread.account, &thread.customer_id)?);
             }
-            Ok((messages, traffic))
+            Ok((messages, traffic, db.recent_runs(RUNS_LOADED)?))
         })
         .await;
     match loaded {
-        Ok((messages, traffic)) => shared.events.send(Event::HistoryLoaded { messages, traffic }),
+        Ok((messages, traffic, runs)) => {
+            shared.events.send(Event::HistoryLoaded { messages, traffic });
+            shared.events.send(Event::RunsLoaded(runs));
+        }
         Err(e) => shared.toast(ToastLevel::Error, format!("History could not be read: {e}")),
     }
 }

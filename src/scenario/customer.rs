@@ -9,7 +9,12 @@ use crate::genesys::Customer;
 
 /// Customer `n`'s id in run `run_id` (Opaque).
 pub fn id(run_id: &str, n: usize) -> String {
-    format!("gd-{run_id}-{n}")
+    format!("{}{n}", run_prefix(run_id))
+}
+
+/// What every customer id of run `run_id` starts with (Traffic filters a run by it).
+pub fn run_prefix(run_id: &str) -> String {
+    format!("gd-{run_id}-")
 }
 
 /// `text` with `{n}` replaced by the customer number.

@@ -62,7 +62,7 @@ impl Run<'_> {
             Ok(()) => sim.next_step(steps, now),
             Err(message) => {
                 let (step, name) = (sim.step, steps[sim.step].name());
-                sim.finish(Outcome::Error { step, name, message });
+                sim.finish(Outcome::Error { step, name: name.to_string(), message });
             }
         }
     }

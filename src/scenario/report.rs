@@ -4,23 +4,24 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// How one customer's run ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Pass,
     /// An expectation was not met: the step, what was expected, what came.
     Fail {
         step: usize,
-        name: &'static str,
+        name: String,
         expected: String,
         got: String,
     },
     /// An action failed (Genesys refused a message, the run was stopped…).
     Error {
         step: usize,
-        name: &'static str,
+        name: String,
         message: String,
     },
 }
@@ -46,15 +47,15 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepResult {
     pub index: usize,
-    pub name: &'static str,
+    pub name: String,
     pub took: Duration,
 }
 
 /// Timings of one customer's conversation, from its first message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timings {
     pub agent_joined: Option<Duration>,
     pub first_reply: Option<Duration>,
@@ -64,7 +65,7 @@ pub struct Timings {
     pub receipts: Vec<Duration>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerReport {
     pub n: usize,
     pub customer_id: String,
@@ -74,8 +75,8 @@ pub struct CustomerReport {
     pub timings: Timings,
 }
 
-/// The whole run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The whole run (stored in the history as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunReport {
     pub scenario: String,
     pub run_id: String,
@@ -142,13 +143,13 @@ impl RunReport {
     }
 
     /// Per step (index and name): how long it took, over the customers that finished it.
-    pub fn step_spreads(&self) -> Vec<(usize, &'static str, Option<Spread>)> {
+    pub fn step_spreads(&self) -> Vec<(usize, &str, Option<Spread>)> {
         let steps = self.customers.iter().map(|c| c.steps.len()).max().unwrap_or(0);
         (0..steps)
             .map(|i| {
                 let took: Vec<Duration> =
                     self.customers.iter().filter_map(|c| c.steps.get(i)).map(|s| s.took).collect();
-                let name = self.customers.iter().find_map(|c| c.steps.get(i)).map_or("", |s| s.name);
+                let name = self.customers.iter().find_map(|c| c.steps.get(i)).map_or("", |s| s.name.as_str());
                 (i, name, Spread::of(took))
             })
             .collect()

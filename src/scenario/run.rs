@@ -214,7 +214,12 @@ impl<'a> Run<'a> {
             if sim.started.is_some_and(|s| now.saturating_duration_since(s) > self.opts.timeout) {
                 let got = format!("still at this step after {} s (--timeout)", self.opts.timeout.as_secs());
                 let (step, name) = (sim.step, steps[sim.step].name());
-                return sim.finish(Outcome::Fail { step, name, expected: expected(&steps[step]), got });
+                return sim.finish(Outcome::Fail {
+                    step,
+                    name: name.to_string(),
+                    expected: expected(&steps[step]),
+                    got,
+                });
             }
             match sim.phase {
                 Phase::Sending => return,
@@ -232,7 +237,7 @@ impl<'a> Run<'a> {
                         let step = &steps[sim.step];
                         let outcome = Outcome::Fail {
                             step: sim.step,
-                            name: step.name(),
+                            name: step.name().to_string(),
                             expected: expected(step),
                             got: sim.seen.what_came(step),
                         };
@@ -304,7 +309,11 @@ impl<'a> Run<'a> {
             _ => {
                 let Some(message_id) = sim.seen.last_reply_id.clone() else {
                     let (step, name) = (sim.step, "fail_last_reply");
-                    return sim.finish(Outcome::Error { step, name, message: "no agent reply to fail yet".into() });
+                    return sim.finish(Outcome::Error {
+                        step,
+                        name: name.to_string(),
+                        message: "no agent reply to fail yet".into(),
+                    });
                 };
                 let status = ReceiptStatus::Failed {
                     code: "GeneralError".into(),
@@ -342,7 +351,7 @@ impl<'a> Run<'a> {
         let steps = self.steps();
         for sim in self.sims.iter_mut().filter(|s| s.phase != Phase::Done) {
             let (step, name) = (sim.step.min(steps.len() - 1), steps[sim.step.min(steps.len() - 1)].name());
-            sim.finish(Outcome::Error { step, name, message: why.to_string() });
+            sim.finish(Outcome::Error { step, name: name.to_string(), message: why.to_string() });
         }
     }
 

@@ -170,7 +170,7 @@ impl Sim {
     /// The current step is done: record it and move on (done after the last).
     pub fn next_step(&mut self, steps: &[Step], now: Instant) {
         let took = self.step_started.map_or(Duration::ZERO, |s| now.saturating_duration_since(s));
-        self.steps.push(StepResult { index: self.step, name: steps[self.step].name(), took });
+        self.steps.push(StepResult { index: self.step, name: steps[self.step].name().to_string(), took });
         self.step += 1;
         self.step_started = Some(now);
         if self.step >= steps.len() {

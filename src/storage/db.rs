@@ -7,10 +7,10 @@ use rusqlite::Connection;
 use super::{Error, Result};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migrations in order: entry `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     r#"
 CREATE TABLE traffic (
     id               INTEGER PRIMARY KEY,
@@ -81,6 +81,29 @@ UPDATE messages SET delivery_key = substr(delivery_key, instr(delivery_key, '|')
 -- messages, random ids arriving fast, no longer each write a random index page
 DROP INDEX messages_genesys;
 CREATE INDEX messages_genesys ON messages (genesys_id) WHERE sender = 'customer';
+"#,
+    r#"
+-- scenario runs: the whole report as JSON, and one row per simulated customer
+CREATE TABLE runs (
+    id          TEXT    PRIMARY KEY,
+    scenario    TEXT    NOT NULL,
+    path        TEXT    NOT NULL,
+    account     TEXT    NOT NULL,
+    finished_at TEXT    NOT NULL,
+    took_ms     INTEGER NOT NULL,
+    customers   INTEGER NOT NULL,
+    passed      INTEGER NOT NULL,
+    report      TEXT    NOT NULL
+);
+CREATE TABLE run_customers (
+    run_id      TEXT    NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    n           INTEGER NOT NULL,
+    customer_id TEXT    NOT NULL,
+    outcome     TEXT    NOT NULL,
+    reason      TEXT    NOT NULL,
+    took_ms     INTEGER NOT NULL,
+    PRIMARY KEY (run_id, n)
+);
 "#,
 ];
 

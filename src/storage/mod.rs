@@ -14,11 +14,13 @@ mod checkpoint;
 mod db;
 mod prune;
 mod queries;
+mod runs;
 mod writer;
 
 pub use db::{Db, SCHEMA_VERSION, create_private_dir};
 pub use prune::{HistoryLimits, MAX_DAYS_ENV, MAX_MB_ENV, PRUNE_EVERY, Pruned};
 pub use queries::{DeliveryKey, DeliveryRecord, DeliveryStored, MediaRecord, Thread, TrafficQuery};
+pub use runs::StoredRun;
 pub use writer::{Writer, WriterHandle};
 
 /// Why a history operation failed; names the file or step and the fix.

@@ -64,6 +64,10 @@ impl Views {
             View::Runs => self.runs.ui(ui, state, selection, commands, dialogs),
             View::Settings => self.settings.ui(ui, state, selection, commands),
         });
+        if let Some(text) = self.runs.take_show_traffic() {
+            self.traffic.show_only(&text, &state.traffic);
+            selection.view = View::Traffic;
+        }
         if let Some(thread) = self.runs.take_open_chat() {
             self.chat.select_thread(Some(thread));
             selection.view = View::Chats;

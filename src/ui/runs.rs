@@ -34,16 +34,31 @@ pub struct RunsView {
     open_chat: Option<ThreadKey>,
     /// A clicked customer that has no chat yet (no agent message arrived).
     no_chat: Option<String>,
+    /// "Traffic of this run" was pressed: the text every request of the run holds.
+    show_traffic: Option<String>,
     next_run: u64,
 }
 
 impl Default for RunsView {
     fn default() -> Self {
-        Self { path: String::new(), customers: 10, concurrency: 5, open_chat: None, no_chat: None, next_run: 1 }
+        Self {
+            path: String::new(),
+            customers: 10,
+            concurrency: 5,
+            open_chat: None,
+            no_chat: None,
+            show_traffic: None,
+            next_run: 1,
+        }
     }
 }
 
 impl RunsView {
+    /// The traffic filter "Traffic of this run" asked for, once.
+    pub fn take_show_traffic(&mut self) -> Option<String> {
+        self.show_traffic.take()
+    }
+
     /// The chat a click asked for, once.
     pub fn take_open_chat(&mut self) -> Option<ThreadKey> {
         self.open_chat.take()
@@ -141,6 +156,11 @@ impl RunsView {
         ui.horizontal(|ui| {
             ui.strong(&run.scenario);
             ui.weak(run.path.display().to_string());
+            // Every customer id of the run starts so (`gd-<run>-<n>`): its messages,
+            // deliveries and receipts name it.
+            if ui.button("Traffic of this run").clicked() {
+                self.show_traffic = Some(crate::scenario::customer::run_prefix(&run.run_id));
+            }
         });
         let fraction = if p.total == 0 { 0.0 } else { done as f32 / p.total as f32 };
         let text = format!(

@@ -23,6 +23,13 @@ pub struct TrafficView {
 }
 
 impl TrafficView {
+    /// Shows only entries holding `text` (the Runs view's "Traffic of this run").
+    pub fn show_only(&mut self, text: &str, log: &crate::app::traffic_log::TrafficLog) {
+        let filter = crate::model::traffic::TrafficFilter { text: text.to_string(), ..Default::default() };
+        self.rows.set_filter(filter, log);
+        self.selected = None;
+    }
+
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
         self.rows.sync(&state.traffic);
         egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, &mut self.rows, &state.traffic, dialogs));

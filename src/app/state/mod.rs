@@ -85,7 +85,8 @@ impl AppState {
             Event::RunStarted { .. }
             | Event::RunFailed { .. }
             | Event::RunUpdate { .. }
-            | Event::RunFinished { .. } => self.runs.apply(event),
+            | Event::RunFinished { .. }
+            | Event::RunsLoaded(_) => self.runs.apply(event),
             chat => {
                 self.chats.apply(chat, now);
                 None

@@ -47,6 +47,15 @@ impl Runs {
                 None
             }
             Event::RunFailed { message, .. } => Some((ToastLevel::Error, message)),
+            Event::RunsLoaded(runs) => {
+                for run in runs {
+                    if !self.recent.contains(&run.path) {
+                        self.recent.push(run.path.clone());
+                    }
+                    self.finished.push(FinishedRun { path: run.path, report: run.report });
+                }
+                None
+            }
             Event::RunUpdate { run_id, progress, rows } => {
                 if let Some(run) = self.current.as_mut().filter(|r| r.run_id == run_id) {
                     run.progress = progress;
