@@ -169,3 +169,17 @@ async fn the_app_engine_runs_a_scenario_from_a_command() {
     assert_eq!(loaded.len(), 1);
     assert_eq!(loaded[0].report, *report);
 }
+
+/// Genesys answering 429 is waited out and counted, never a failure by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_429_are_counted_and_waited_out() {
+    let setup = engine_support::emulator_and_home().await;
+    setup.emulator.update_config(|c| {
+        c.rate_limit_per_minute = Some(3);
+        c.rate_limit_window = Duration::from_secs(1);
+    });
+    let report = run_scenario(&setup, THREE_STEPS, 4).await;
+    let reasons: Vec<String> = report.customers.iter().map(|c| c.outcome.reason()).collect();
+    assert!(report.all_passed(), "{reasons:?}");
+    assert!(report.throttled > 0, "4 customers in a 3-a-second org meet a 429");
+}
