@@ -120,6 +120,7 @@ fn main() {
             webhook_secret: Some(SecretString::new(SECRET)),
             accept_unsigned: false,
             events_off: false,
+            fault: None,
         };
         let config = ListenerConfig::new(vec![account], dir.path().join("media"));
         let listener = Listener::start("127.0.0.1:0".parse().unwrap(), config, writer.clone(), sink).await.unwrap();

@@ -24,6 +24,7 @@ async fn the_listener_matches_non_ascii_names_in_any_case() {
         webhook_secret: Some(SecretString::from(SECRET)),
         accept_unsigned: false,
         events_off: false,
+        fault: None,
     };
     let config = ListenerConfig::new(vec![account], dir.path().join("media"));
     let state = ListenerState::new(config, writer, sink).await.unwrap();

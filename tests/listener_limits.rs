@@ -38,6 +38,7 @@ async fn start(limits: ListenerLimits) -> (RunningListener, tempfile::TempDir) {
         webhook_secret: Some(SecretString::new("s")),
         accept_unsigned: false,
         events_off: false,
+        fault: None,
     };
     let mut config = ListenerConfig::new(vec![account], dir.path().join("media"));
     config.limits = limits;

@@ -213,3 +213,30 @@ fn listen_survives_more_idle_sockets_than_open_files() {
     drop(idle);
     assert_eq!(status, Some(200), "the delivery was not answered while idle sockets held the listener");
 }
+
+#[test]
+fn listen_fault_fails_the_first_attempt_then_accepts_the_retry() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, base, rx) = spawn_listen(home.path(), &["--fault", "fail-first:1"]);
+    let signature = sign(SECRET, TEXT);
+    assert_eq!(post(&base, "/hooks/acme%20dev", TEXT, &signature), 503);
+    assert!(line(&rx).contains(" 503 valid "), "the failed attempt is printed with its answer");
+    assert_eq!(post(&base, "/hooks/acme%20dev", TEXT, &signature), 200, "Genesys' retry is accepted");
+    assert!(line(&rx).contains("(attempt 2, duplicate)"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_bad_fault_mode_is_a_usage_error_naming_the_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_genesys-desk"))
+        .arg("--home")
+        .arg(home.path())
+        .args(["listen", "--secret-env", "GD_CLI_SECRET", "--fault", "200"])
+        .env("GD_CLI_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fault: fault \"200\""));
+}

@@ -19,6 +19,7 @@ fn config(dir: &std::path::Path) -> ListenerConfig {
         webhook_secret: Some(SecretString::new("s")),
         accept_unsigned: false,
         events_off: false,
+        fault: None,
     };
     ListenerConfig::new(vec![account], dir.join("media"))
 }

@@ -36,6 +36,7 @@ async fn harness() -> Harness {
         webhook_secret: Some(SecretString::new(SECRET)),
         accept_unsigned: false,
         events_off: false,
+        fault: None,
     };
     let config = ListenerConfig::new(vec![account], dir.path().join("media"));
     let state = ListenerState::new(config, writer.clone(), sink).await.unwrap();

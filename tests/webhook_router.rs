@@ -31,6 +31,7 @@ fn account(name: &str, secret: Option<&str>, accept_unsigned: bool) -> WebhookAc
         webhook_secret: secret.map(SecretString::from),
         accept_unsigned,
         events_off: false,
+        fault: None,
     }
 }
 

@@ -47,13 +47,25 @@ pub struct ListenArgs {
     /// Answer yes to --point-webhook's questions (pointing, and restoring on exit).
     #[arg(long, requires = "point_webhook")]
     pub yes: bool,
+    /// Answer valid deliveries badly on purpose, to watch Genesys retry:
+    /// 429, 500, 503 (any 4xx/5xx), delay:12s, fail-first:2 or fail-first:2:429.
+    #[arg(long, value_name = "MODE")]
+    pub fault: Option<String>,
 }
 
 pub fn run(home: Option<PathBuf>, args: ListenArgs) -> CliResult {
     let text = args.bind.as_deref().map_or(DEFAULT_LISTENER_ADDR.to_string(), str::to_string);
     let bind = parse_bind(&text, DEFAULT_LISTENER_ADDR).map_err(|e| CliError::Usage(format!("--bind {e}")))?;
     let paths = Paths::resolve(home.as_deref()).map_err(CliError::Failed)?;
-    let (accounts, stored) = accounts_for(&paths, &args, bind)?;
+    let (mut accounts, stored) = accounts_for(&paths, &args, bind)?;
+    if let Some(text) = &args.fault {
+        let fault =
+            text.parse::<crate::webhook::fault::Fault>().map_err(|e| CliError::Usage(format!("--fault: {e}")))?;
+        eprintln!("FAULT MODE {fault}: valid deliveries are answered badly on purpose (every attempt is printed)");
+        for account in &mut accounts {
+            account.fault = Some(fault);
+        }
+    }
     let tunnel = args.tunnel.as_deref().map(str::parse::<TunnelKind>).transpose().map_err(CliError::Usage)?;
     let plan = TunnelPlan { stored: stored.filter(|_| tunnel.is_some()), point: args.point_webhook, yes: args.yes };
     if plan.point {
@@ -98,6 +110,7 @@ fn accounts_for(paths: &Paths, args: &ListenArgs, bind: SocketAddr) -> Result<Li
                 webhook_secret: Some(SecretString::new(secret.clone())),
                 accept_unsigned: false,
                 events_off: false,
+                fault: None,
             })
             .collect();
         return Ok((given, None));

@@ -360,6 +360,17 @@ impl Db {
     }
 
     /// One traffic row by id.
+    /// Rewrites a stored row's answer (a listener fault mode answers after storing).
+    pub fn set_traffic_answer(&mut self, id: i64, status: u16, latency_ms: u64, explanation: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE traffic SET status = ?2, latency_ms = ?3, explanation = ?4 WHERE id = ?1",
+                rusqlite::params![id, status, latency_ms as i64, explanation],
+            )
+            .map(|_| ())
+            .map_err(Error::from)
+    }
+
     pub fn traffic(&self, id: i64) -> Result<Option<TrafficEntry>> {
         let mut stmt = self.conn.prepare(&format!("SELECT {TRAFFIC_COLUMNS} FROM traffic WHERE id = ?1"))?;
         stmt.query_row([id], traffic_from_row).optional()?.map(traffic_from_values).transpose()

@@ -10,6 +10,8 @@
 //! Every delivery becomes one traffic row (committed before the answer) and, when
 //! accepted, one chat message per delivery key; a [`Delivery`] then goes to the sink.
 
+mod caller;
+pub mod fault;
 mod fields;
 mod js_json;
 pub mod limits;
@@ -49,6 +51,8 @@ pub struct WebhookAccount {
     /// Events switched off for this account: its path answers 404 (recorded in
     /// traffic), nothing reaches the chats or starts a presence watch.
     pub events_off: bool,
+    /// Answer valid deliveries badly on purpose (never stored with the account).
+    pub fault: Option<fault::Fault>,
 }
 
 impl From<&Account> for WebhookAccount {
@@ -58,6 +62,7 @@ impl From<&Account> for WebhookAccount {
             webhook_secret: account.webhook_secret.clone(),
             accept_unsigned: account.accept_unsigned,
             events_off: account.events_off,
+            fault: None,
         }
     }
 }

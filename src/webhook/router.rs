@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use time::OffsetDateTime;
 
+pub use super::caller::local_caller;
 use super::limits::{RejectLimits, RejectSampler, Sample, cut_bytes, cut_chars};
 use super::media::MediaStore;
 use super::message::OutboundMessage;
@@ -142,6 +143,8 @@ struct Judged {
     chat: Option<crate::model::ChatMessage>,
     receipt: Option<(String, crate::model::DeliveryStatus)>,
     outcome: Result<(), HookError>,
+    /// The account's fault mode, for a delivery that was accepted.
+    fault: Option<super::fault::Fault>,
 }
 
 /// Judges a request against the accounts (no I/O): account, body, signature, message.
@@ -173,6 +176,7 @@ fn judge(incoming: Incoming<'_>, accounts: &[WebhookAccount], max_body_bytes: us
         chat: None,
         receipt: None,
         outcome: Ok(()),
+        fault: None,
     };
     judged.outcome = judged.accept(found, &incoming, accounts, max_body_bytes);
     if let Err(HookError::UnknownAccount { name, .. }) = &mut judged.outcome {
@@ -217,6 +221,7 @@ impl Judged {
         self.receipt = message.receipt_update();
         self.chat = Some(message.to_chat_message(&account.name, incoming.received_at));
         self.delivery.message = Some(message);
+        self.fault = account.fault;
         Ok(())
     }
 
@@ -258,8 +263,8 @@ impl Judged {
     }
 }
 
-/// Handles one delivery: judged, stored, reported, answered — only after
-/// its traffic row is committed.
+/// Handles one delivery: judged, stored, reported, answered (as a fault mode
+/// says, if one is on) — only after its traffic row is committed.
 async fn receive(
     State(state): State<ListenerState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -267,7 +272,7 @@ async fn receive(
     uri: Uri,
     headers: HeaderMap,
     body: Body,
-) -> Result<&'static str, HookError> {
+) -> Result<Response, HookError> {
     let started = Instant::now();
     let body = read_body(&headers, body, state.inner.max_body_bytes).await;
     // From here on the delivery is a few microseconds from the writer's queue.
@@ -277,7 +282,7 @@ async fn receive(
     let received_at = OffsetDateTime::now_utc();
     let incoming = Incoming { path_name: &path_name, local, uri: &uri, headers: &headers, body, received_at };
     let limits = state.inner.rejects.limits();
-    let Judged { mut traffic, mut delivery, record_key, chat, receipt, outcome } =
+    let Judged { mut traffic, mut delivery, record_key, chat, receipt, outcome, fault } =
         judge(incoming, &accounts, state.inner.max_body_bytes, limits.name_chars);
     let (status, answer) = match &outcome {
         Ok(()) => (StatusCode::OK, String::new()),
@@ -286,7 +291,7 @@ async fn receive(
     if outcome.is_err() {
         match state.inner.rejects.sample(&delivery.account, Instant::now()) {
             // Answered the same, not stored nor shown: counted on the next stored row.
-            Sample::Skip => return outcome.map(|()| ""),
+            Sample::Skip => return outcome.map(|()| "".into_response()),
             Sample::Store { skipped } => cut_rejected(&mut traffic, &limits, skipped),
         }
     }
@@ -305,27 +310,15 @@ async fn receive(
         m.id = stored.message_id;
         m
     });
+    let (answer, delay) = match fault.filter(|_| outcome.is_ok()) {
+        Some(fault) => super::fault::answer(fault, stored.attempt, &mut traffic, &state.inner.writer).await,
+        None => ("".into_response(), std::time::Duration::ZERO),
+    };
     delivery.traffic = traffic;
     // Work after storing (showing it) never delays the answer.
     let _ = state.inner.sink.send(delivery);
-    outcome.map(|()| "")
-}
-
-/// Headers a tunnel or reverse proxy adds with the real caller's address.
-const FORWARDING_HEADERS: [&str; 5] =
-    ["forwarded", "x-forwarded-for", "x-real-ip", "cf-connecting-ip", "true-client-ip"];
-
-/// True when the caller is on this machine: a loopback peer (IPv4, IPv6, or
-/// IPv4-mapped) whose request does not carry a forwarding header. Tunnels
-/// (cloudflared, ngrok, ...) connect from loopback too, but add `X-Forwarded-For`
-/// or `CF-Connecting-IP`, so their callers do not count as local. An unknown
-/// peer (no `ConnectInfo`) is not local.
-pub fn local_caller(peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
-    let loopback = peer.is_some_and(|addr| match addr.ip() {
-        std::net::IpAddr::V4(ip) => ip.is_loopback(),
-        std::net::IpAddr::V6(ip) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
-    });
-    loopback && FORWARDING_HEADERS.iter().all(|name| !headers.contains_key(*name))
+    tokio::time::sleep(delay).await;
+    outcome.map(|()| answer)
 }
 
 /// Most request headers kept of a refused request.
