@@ -184,3 +184,34 @@ async fn a_command_line_engine_reports_a_delivery_only_as_the_delivery() {
     assert!(!ids.contains(&id), "no Traffic row event for a front end without a window");
     engine.shutdown().await;
 }
+
+/// A fault mode switched on from the window reaches the running listener at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fault_mode_from_the_window_changes_the_listeners_answer() {
+    let setup = engine_support::emulator_and_home().await;
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    let addr = loop {
+        if let Some(Event::ListenerStarted { addr, .. }) = engine.next().await {
+            break addr;
+        }
+    };
+    let fault = genesys_desk::webhook::fault::Fault::Status(503);
+    engine.send(Command::SetFault { account: "Emulator".into(), fault: Some(fault) });
+    while !matches!(engine.next().await, Some(Event::FaultSet { .. })) {}
+    let body = include_bytes!("webhook_samples/outbound-text.json");
+    let signature =
+        genesys_desk::webhook::signature::sign(genesys_desk::config::defaults::EMULATOR_WEBHOOK_SECRET, body);
+    let status = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("http://{addr}/hooks/Emulator"))
+        .header("X-Hub-Signature-256", signature)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .status();
+    engine.shutdown().await;
+    assert_eq!(status.as_u16(), 503);
+}

@@ -81,3 +81,42 @@ fn export_sends_the_filtered_ids_to_the_path_from_the_dialog() {
         vec![Command::ExportTraffic { path: "/tmp/out.har".into(), format: ExportFormat::Har, ids: vec![0, 2, 4] }]
     );
 }
+
+#[test]
+fn a_fault_mode_is_chosen_for_the_selected_account_and_announced_in_the_top_bar() {
+    let mut ui = ui_support::app_on(View::Traffic);
+    ui.harness.get_by_label("Fault mode for Emulator's webhook").click();
+    ui.settle();
+    ui.harness.get_by_label("fail the first 2 attempts, then accept").click();
+    ui.settle();
+    let fault = genesys_desk::webhook::fault::Fault::FailFirst { attempts: 2, status: 503 };
+    assert_eq!(ui.take_commands(), vec![Command::SetFault { account: "Emulator".into(), fault: Some(fault) }]);
+    ui.feed(Event::FaultSet { account: "Emulator".into(), fault: Some(fault) });
+    ui.harness.get_by_label_contains("Fault mode on: Emulator: fail-first:2:503");
+    ui.feed(Event::FaultSet { account: "Emulator".into(), fault: None });
+    assert!(ui.harness.query_by_label_contains("Fault mode on:").is_none(), "off again: no banner");
+}
+
+#[test]
+fn a_deliverys_attempts_are_shown_as_its_retry_chain() {
+    let mut ui = ui_support::app_on(View::Traffic);
+    let start = time::OffsetDateTime::now_utc();
+    for (i, status) in [503, 503, 200].into_iter().enumerate() {
+        let mut attempt = entry(10 + i as i64, Direction::Incoming, "/hooks/Emulator", status);
+        attempt.request_body = r#"{"id":"m1","channel":{"time":"2026-11-28T10:00:00Z"}}"#.into();
+        attempt.at = start + time::Duration::seconds(5 * i as i64);
+        if status == 503 {
+            attempt.explanation =
+                Some(format!("fault mode fail-first:2:503: attempt {} answered 503 on purpose", i + 1));
+        }
+        ui.feed(Event::TrafficRecorded(attempt));
+    }
+    ui.feed(Event::TrafficRecorded(entry(20, Direction::Incoming, "/hooks/Emulator", 200)));
+    // Newest first: the unrelated delivery, then the last attempt.
+    ui.harness.get_all_by_label("/hooks/Emulator").nth(1).unwrap().click();
+    ui.settle();
+    ui.harness.get_by_label("Attempts of this delivery: 3");
+    ui.harness.get_by_label("+5.0 s");
+    ui.harness.get_by_label("+10.0 s");
+    ui.harness.get_by_label("503 — fault mode fail-first:2:503: attempt 2 answered 503 on purpose");
+}

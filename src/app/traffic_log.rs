@@ -131,6 +131,27 @@ impl TrafficLog {
         self.generation += 1;
     }
 
+    /// Every attempt of the delivery `entry` is one of, oldest first: Genesys
+    /// re-sends the same signed bytes, so the same account and body is the same
+    /// delivery. Empty for anything but an incoming delivery with a body.
+    pub fn attempts_of(&self, entry: &TrafficEntry) -> Vec<&TrafficEntry> {
+        if entry.direction != Direction::Incoming || entry.request_body.is_empty() {
+            return Vec::new();
+        }
+        let mut chain: Vec<&TrafficEntry> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                e.direction == Direction::Incoming
+                    && e.request_body.len() == entry.request_body.len()
+                    && e.account == entry.account
+                    && e.request_body == entry.request_body
+            })
+            .collect();
+        chain.sort_by_key(|e| e.at);
+        chain
+    }
+
     /// The sequence number the next entry will get.
     fn end_seq(&self) -> u64 {
         self.first_seq + self.entries.len() as u64

@@ -33,6 +33,8 @@ pub(super) struct Accounts {
     traffic: TrafficSink,
     /// The last unreadable-accounts message, so it is reported once, not per lookup.
     reported: Option<String>,
+    /// Fault modes switched on from the window, by account name (never stored; off at start).
+    pub faults: HashMap<String, crate::webhook::fault::Fault>,
 }
 
 impl Accounts {
@@ -41,7 +43,14 @@ impl Accounts {
             AccountSource::Given(accounts) => Source::Given(accounts.clone()),
             AccountSource::Stored => Source::Store(open_store(config, events)),
         };
-        Self { source, clients: HashMap::new(), options: config.client_options.clone(), traffic, reported: None }
+        Self {
+            source,
+            clients: HashMap::new(),
+            options: config.client_options.clone(),
+            traffic,
+            reported: None,
+            faults: HashMap::new(),
+        }
     }
 
     /// The account `name` as visible in `env` (a given account matches by name alone).
@@ -119,7 +128,10 @@ impl Accounts {
     }
 
     pub fn webhook_accounts(&mut self, events: &EventSender) -> Vec<WebhookAccount> {
-        self.all(events).iter().map(WebhookAccount::from).collect()
+        let faults = self.faults.clone();
+        let with_fault =
+            |a: &Account| WebhookAccount { fault: faults.get(&a.name).copied(), ..WebhookAccount::from(a) };
+        self.all(events).iter().map(with_fault).collect()
     }
 
     /// `AccountsLoaded` for the stored accounts (nothing for given ones).
@@ -212,6 +224,21 @@ impl Engine {
             self.shared.toast(ToastLevel::Error, e.to_string());
         }
         self.accounts_changed();
+    }
+
+    /// Switches an account's fault mode on (Some) or off; the listener answers
+    /// its next delivery so, and the window shows which accounts have one.
+    pub(super) fn set_fault(&mut self, account: String, fault: Option<crate::webhook::fault::Fault>) {
+        match fault {
+            Some(fault) => self.accounts.faults.insert(account.clone(), fault),
+            None => self.accounts.faults.remove(&account),
+        };
+        if let Some(listener) = &self.listener
+            && self.listener_follows_accounts()
+        {
+            listener.handle().set_accounts(self.accounts.webhook_accounts(&self.shared.events));
+        }
+        self.shared.events.send(Event::FaultSet { account, fault });
     }
 
     /// Clients are rebuilt from the new accounts; a listener that follows the

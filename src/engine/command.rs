@@ -198,6 +198,11 @@ pub enum Command {
     StopRun {
         run_id: String,
     },
+    /// Switches an account's listener fault mode on (Some) or off; answers `FaultSet`.
+    SetFault {
+        account: String,
+        fault: Option<crate::webhook::fault::Fault>,
+    },
     /// Keeps a run the command line finished in the history.
     RecordRun(Box<crate::storage::StoredRun>),
     /// The embedded emulator's agent: its base reply delay and script (Settings).
@@ -350,6 +355,11 @@ pub enum Event {
     RunFinished {
         run_id: String,
         report: Box<crate::scenario::report::RunReport>,
+    },
+    /// An account's listener fault mode changed (None: off).
+    FaultSet {
+        account: String,
+        fault: Option<crate::webhook::fault::Fault>,
     },
     /// The newest runs kept in the history, newest first (at start).
     RunsLoaded(Vec<crate::storage::StoredRun>),

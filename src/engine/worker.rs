@@ -192,6 +192,7 @@ impl Engine {
             Command::SetEmulatorAgent { reply_delay, script } => self.set_emulator_agent(reply_delay, script),
             Command::StopRun { run_id } => self.stop_run(&run_id),
             Command::RecordRun(run) => self.record_run(*run),
+            Command::SetFault { account, fault } => self.set_fault(account, fault),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);
             }

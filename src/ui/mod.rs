@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod agent_knobs;
 pub mod chat;
 pub mod dialogs;
+pub mod fault;
 pub mod form;
 pub mod runs;
 pub mod settings;
@@ -60,7 +61,7 @@ impl Views {
             View::Accounts => self.accounts.ui(ui, state, selection, commands),
             View::Verify => self.verify.ui(ui, state, selection, commands),
             View::Chats => self.chat.ui(ui, state, selection, commands, dialogs),
-            View::Traffic => self.traffic.ui(ui, state, commands, dialogs),
+            View::Traffic => self.traffic.ui(ui, state, selection, commands, dialogs),
             View::Runs => self.runs.ui(ui, state, selection, commands, dialogs),
             View::Settings => self.settings.ui(ui, state, selection, commands),
         });

@@ -25,6 +25,16 @@ pub fn top_bar_ui(ui: &mut Ui, state: &AppState, selection: &mut Selection) {
         ui.separator();
         listener_status_ui(ui, state);
     });
+    if !state.services.faults.is_empty() {
+        let on: Vec<String> =
+            state.services.faults.iter().map(|(account, fault)| format!("{account}: {fault}")).collect();
+        egui::Frame::new().fill(super::error_color(ui).gamma_multiply(0.25)).inner_margin(6.0).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            let text =
+                format!("Fault mode on: {} — valid deliveries are answered badly on purpose (Traffic)", on.join(", "));
+            ui.label(RichText::new(text).strong());
+        });
+    }
     if selection.read_only() {
         egui::Frame::new().fill(warn_color(ui).gamma_multiply(0.25)).inner_margin(6.0).show(ui, |ui| {
             ui.set_width(ui.available_width());

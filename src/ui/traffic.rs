@@ -30,13 +30,23 @@ impl TrafficView {
         self.selected = None;
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Vec<Command>, dialogs: &mut dyn Dialogs) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        selection: &crate::app::selection::Selection,
+        commands: &mut Vec<Command>,
+        dialogs: &mut dyn Dialogs,
+    ) {
         self.rows.sync(&state.traffic);
-        egui::Panel::top("traffic_filters").show(ui, |ui| filters_ui(ui, &mut self.rows, &state.traffic, dialogs));
+        egui::Panel::top("traffic_filters").show(ui, |ui| {
+            filters_ui(ui, &mut self.rows, &state.traffic, dialogs);
+            super::fault::fault_ui(ui, state, selection, commands);
+        });
         let selected = self.selected.and_then(|seq| state.traffic.by_seq(seq));
         if let Some(entry) = selected {
             egui::Panel::bottom("traffic_detail").resizable(true).default_size(320.0).show(ui, |ui| {
-                if detail_ui(ui, commands, entry) {
+                if detail_ui(ui, commands, entry, &state.traffic.attempts_of(entry)) {
                     self.selected = None;
                 }
             });
@@ -230,7 +240,7 @@ fn cell(ui: &mut Ui, text: impl Into<String>, color: Option<egui::Color32>) {
 }
 
 /// The detail pane; returns true when "Close" was pressed.
-fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry) -> bool {
+fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry, attempts: &[&TrafficEntry]) -> bool {
     let mut close = false;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("{} {}", entry.method, entry.url));
@@ -245,12 +255,18 @@ fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry) -> 
         }
         close = ui.button("Close").clicked();
     });
+    super::fault::chain_ui(ui, attempts);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         if let Some(error) = &entry.error {
             ui.colored_label(error_color(ui), format!("Transport error: {error}"));
         }
         if let Some(verdict) = entry.verdict {
-            signature_ui(ui, verdict, entry.explanation.as_deref());
+            // A valid delivery's note is about its answer (a fault mode), not its signature.
+            let valid = verdict == SignatureVerdict::Valid;
+            signature_ui(ui, verdict, entry.explanation.as_deref().filter(|_| !valid));
+            if let Some(note) = entry.explanation.as_deref().filter(|_| valid) {
+                ui.colored_label(warn_color(ui), note);
+            }
         }
         if let Some(note) = crate::genesys::notifications::rejection_summary(&entry.url, &entry.response_body) {
             ui.colored_label(warn_color(ui), note);

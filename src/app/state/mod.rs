@@ -77,9 +77,10 @@ impl AppState {
             Event::IntegrationCreated { .. } => None,
             // Answers for the command line; the window has the toast.
             Event::IntegrationShown { .. } | Event::WebhookPointed { .. } => None,
-            Event::TunnelStarted { .. } | Event::TunnelFailed { .. } | Event::TunnelStopped => {
-                self.services.apply(event)
-            }
+            Event::TunnelStarted { .. }
+            | Event::TunnelFailed { .. }
+            | Event::TunnelStopped
+            | Event::FaultSet { .. } => self.services.apply(event),
             // The same facts reach the window as traffic rows and chat lines.
             Event::Headless(_) => None,
             Event::RunStarted { .. }

@@ -23,6 +23,8 @@ pub struct Services {
     pub emulator: ServiceStatus,
     /// The running tunnel's public URL.
     pub tunnel: Option<String>,
+    /// Accounts whose deliveries the listener answers badly on purpose.
+    pub faults: std::collections::BTreeMap<String, crate::webhook::fault::Fault>,
 }
 
 impl Services {
@@ -49,6 +51,14 @@ impl Services {
             Event::TunnelStopped => {
                 self.tunnel = None;
                 None
+            }
+            Event::FaultSet { account, fault: Some(fault) } => {
+                self.faults.insert(account.clone(), fault);
+                Some((ToastLevel::Warning, format!("Fault mode {fault} on for {account}'s webhook")))
+            }
+            Event::FaultSet { account, fault: None } => {
+                self.faults.remove(&account);
+                Some((ToastLevel::Info, format!("Fault mode off for {account}'s webhook")))
             }
             Event::EmulatorFailed { error } => {
                 self.emulator = ServiceStatus::Failed(error.clone());
