@@ -5,6 +5,7 @@ pub mod ui_support;
 
 use egui_kittest::kittest::Queryable;
 use genesys_desk::app::selection::View;
+use genesys_desk::config::Environment;
 use genesys_desk::engine::command::{Command, Event, ReceiptOutcome};
 use genesys_desk::model::{ChatMessage, DeliveryStatus, MessageKind, Sender, ThreadKey};
 
@@ -81,11 +82,12 @@ fn start_chat_sends_the_ticket_and_the_agent_reply_appears() {
     type_into(&mut ui, "Message", "Thanks!");
     ui.harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     ui.settle();
+    // Typing it sent one typing event first.
     match ui.take_commands().as_slice() {
-        [Command::SendText { customer_id, text, .. }] => {
+        [Command::SendTyping { .. }, Command::SendText { customer_id, text, .. }] => {
             assert_eq!((customer_id.as_str(), text.as_str()), ("cust-1", "Thanks!"))
         }
-        other => panic!("expected SendText, got {other:?}"),
+        other => panic!("expected SendTyping then SendText, got {other:?}"),
     }
 
     // A Failed receipt by hand, with a reason.
@@ -219,4 +221,46 @@ fn a_thread_past_the_memory_cap_says_where_its_earliest_messages_are() {
     ui.harness.state_mut().state.chats.threads.get_mut(&key).unwrap().dropped = 4;
     ui.settle();
     ui.harness.get_by_label("4 earlier messages are in the history only (Traffic, exports)");
+}
+
+#[test]
+fn typing_sends_a_typing_event_at_most_every_5_seconds() {
+    let mut ui = ui_support::app_on(View::Chats);
+    ui.feed(Event::ChatMessageAdded(agent_reply("Hello")));
+    ui.harness.state_mut().views.chat.select_thread(Some(ThreadKey::new("Emulator", "cust-1")));
+    ui.settle();
+    ui.take_commands();
+    let typing =
+        Command::SendTyping { env: Environment::Development, account: "Emulator".into(), customer_id: "cust-1".into() };
+    ui.harness.get_by_label("Message").focus();
+    ui.settle();
+    ui.harness.get_by_label("Message").type_text("h");
+    ui.settle();
+    ui.harness.get_by_label("Message").type_text("i");
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![typing.clone()], "one event for a burst of keys");
+    ui.harness.run_steps(20); // 5 s of frames without typing: nothing is sent
+    assert!(ui.take_commands().is_empty(), "none while idle");
+    ui.harness.get_by_label("Message").type_text("!");
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![typing], "typing again after 5 s sends again");
+}
+
+#[test]
+fn a_text_over_the_limit_is_stopped_before_sending_with_a_counter() {
+    let mut ui = ui_support::app_on(View::Chats);
+    ui.feed(Event::ChatMessageAdded(agent_reply("Hello")));
+    ui.harness.state_mut().views.chat.select_thread(Some(ThreadKey::new("Emulator", "cust-1")));
+    ui.harness.state_mut().views.chat.compose = "x".repeat(1_900);
+    ui.settle();
+    ui.harness.get_by_label("1900 / 2000 characters");
+    ui.harness.state_mut().views.chat.compose = "x".repeat(2_001);
+    ui.settle();
+    ui.harness.get_by_label("2001 / 2000 characters");
+    ui.harness.get_by_label("Too long to send: shorten the message or split it (1 characters over)");
+    ui.take_commands();
+    ui.harness.get_by_label("Send").click();
+    ui.settle();
+    assert!(ui.take_commands().iter().all(|c| !matches!(c, Command::SendText { .. })), "nothing is sent");
+    assert_eq!(ui.app().views.chat.compose.len(), 2_001, "and nothing is lost");
 }

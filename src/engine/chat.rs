@@ -15,7 +15,8 @@ use crate::genesys::{Client, Customer, ImageRef, InboundMessage, ReceiptStatus};
 use crate::model::{Attachment, ChatMessage, DeliveryStatus, MessageKind, Sender, ThreadKey};
 use crate::webhook::public_media_url;
 
-/// Largest agent attachment we download for inline display.
+/// Genesys' attachment limit (25 MB, https://help.mypurecloud.com/?p=238811): the largest
+/// agent attachment downloaded for display, and the largest customer image sent.
 const MAX_DOWNLOAD_BYTES: usize = 25 * 1024 * 1024;
 
 fn customer_message(account: &str, customer: &Customer, text: &str) -> ChatMessage {
@@ -146,6 +147,7 @@ pub(super) async fn serve_image(
     account: &Account,
     path: &Path,
 ) -> Result<(ImageRef, Option<String>), ImageError> {
+    check_image(path).await?;
     let media = lock(&shared.media).clone().ok_or(ImageError::NoListener)?;
     let base = match &account.public_webhook_base {
         Some(public) => public.clone(),
@@ -161,6 +163,20 @@ pub(super) async fn serve_image(
     }
     image.filename = path.file_name().map(|f| f.to_string_lossy().into_owned());
     Ok((image, media.path(&id.0).map(|p| p.display().to_string())))
+}
+
+/// Refuses, before anything is posted, a file Genesys would refuse: over its
+/// 25 MB attachment limit, or not an image by its name.
+async fn check_image(path: &Path) -> Result<(), ImageError> {
+    let mime = mime_guess::from_path(path).first();
+    if let Some(mime) = mime.filter(|m| m.type_() != mime_guess::mime::IMAGE) {
+        return Err(ImageError::NotAnImage { path: path.to_path_buf(), mime: mime.essence_str().to_string() });
+    }
+    let size = tokio::fs::metadata(path).await.map(|m| m.len()).unwrap_or(0);
+    if size > MAX_DOWNLOAD_BYTES as u64 {
+        return Err(ImageError::TooLarge { path: path.to_path_buf(), size });
+    }
+    Ok(())
 }
 
 /// Sends a local image as a customer message of the thread.
@@ -256,6 +272,22 @@ impl Engine {
     pub(super) fn send_text(&mut self, env: Environment, account: &str, customer_id: String, text: String) {
         match self.accounts.client(env, account) {
             Ok((account, client)) => self.spawn(post_text(self.shared.clone(), account, client, customer_id, text)),
+            Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
+        }
+    }
+
+    /// A customer typing event; a refusal is said once (a warning: the chat goes on).
+    pub(super) fn send_typing(&mut self, env: Environment, account: &str, customer_id: String) {
+        match self.accounts.client(env, account) {
+            Ok((account, client)) => {
+                let shared = self.shared.clone();
+                self.spawn(async move {
+                    let customer = known_customer(&shared, &account.name, &customer_id);
+                    if let Err(e) = client.send_typing(&customer).await {
+                        shared.toast(ToastLevel::Warning, format!("Typing event not sent: {}", e.user_message()));
+                    }
+                });
+            }
             Err(e) => self.shared.toast(ToastLevel::Error, e.to_string()),
         }
     }

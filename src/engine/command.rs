@@ -141,6 +141,12 @@ pub enum Command {
         customer_id: String,
         text: String,
     },
+    /// A customer typing event in the thread (the compose box sends it, at most every 5 s).
+    SendTyping {
+        env: Environment,
+        account: String,
+        customer_id: String,
+    },
     SendImage {
         env: Environment,
         account: String,

@@ -77,6 +77,11 @@ pub enum ImageError {
     },
     #[error("{}", .0.user_message())]
     Url(crate::genesys::Error),
+    /// Genesys takes attachments up to 25 MB (its supported content profiles).
+    #[error("Image {} is {:.1} MB: Genesys accepts attachments up to 25 MB. Send a smaller image", path.display(), *size as f64 / 1_048_576.0)]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("{} is not an image ({mime}): attach a PNG, JPEG or GIF", path.display())]
+    NotAnImage { path: PathBuf, mime: String },
 }
 
 /// A traffic export that did not produce its file.

@@ -205,6 +205,7 @@ impl Engine {
             }
             Command::StartChat { request, env, account, ticket } => self.start_chat(request, env, &account, ticket),
             Command::SendText { env, account, customer_id, text } => self.send_text(env, &account, customer_id, text),
+            Command::SendTyping { env, account, customer_id } => self.send_typing(env, &account, customer_id),
             Command::SendImage { env, account, customer_id, path } => self.send_image(env, &account, customer_id, path),
             Command::SendReceipt { env, account, customer_id, message_id, row, outcome } => {
                 self.send_receipt(env, &account, (customer_id, message_id, row), outcome)

@@ -2,6 +2,7 @@
 //! query, priority), the thread list and the open thread with customer/agent
 //! bubbles, typing indicator, delivery status, inline images and receipts.
 
+mod compose;
 mod start;
 mod thread;
 
@@ -30,6 +31,8 @@ pub struct ChatView {
     shown: usize,
     /// Agent message (Genesys id) whose "Mark failed" reason is being typed.
     failing_receipt: Option<(String, String)>,
+    /// The thread and time (egui seconds) of the last typing event sent.
+    typing_sent: Option<(ThreadKey, f64)>,
     pub form: ChatForm,
 }
 
@@ -40,6 +43,7 @@ impl Default for ChatView {
             compose: String::new(),
             shown: CHAT_PAGE,
             failing_receipt: None,
+            typing_sent: None,
             form: ChatForm::default(),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use egui::{Align, Button, Key, Layout, Modifiers, RichText, TextEdit, Ui};
+use egui::{Align, Button, Layout, RichText, TextEdit, Ui};
 
 use super::{CHAT_PAGE, ChatView};
 use crate::app::chats::{ChatThread, LiveState, ThreadKey};
@@ -11,7 +11,7 @@ use crate::app::selection::Selection;
 use crate::app::state::AppState;
 use crate::engine::command::{Command, ReceiptOutcome};
 use crate::model::{ChatMessage, DeliveryStatus, MessageKind, Sender};
-use crate::ui::{DialogRequest, Dialogs, error_color, ok_color};
+use crate::ui::{Dialogs, error_color, ok_color};
 
 impl ChatView {
     pub(super) fn thread_ui(
@@ -84,41 +84,6 @@ impl ChatView {
             self.shown += CHAT_PAGE;
         }
         receipts
-    }
-
-    fn compose_ui(
-        &mut self,
-        ui: &mut Ui,
-        selection: &mut Selection,
-        commands: &mut Vec<Command>,
-        dialogs: &mut dyn Dialogs,
-        key: &ThreadKey,
-    ) {
-        let id = ui.make_persistent_id("compose");
-        // Ctrl+Enter sends; consumed before the text box would turn it into a newline.
-        let ctrl_enter =
-            ui.memory(|m| m.has_focus(id)) && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter));
-        let label = ui.label("Message");
-        ui.add(TextEdit::multiline(&mut self.compose).id(id).desired_rows(2).desired_width(f32::INFINITY))
-            .labelled_by(label.id);
-        let mut send = ctrl_enter;
-        let mut attach = false;
-        ui.horizontal(|ui| {
-            send |= ui.button("Send").on_hover_text("Ctrl+Enter").clicked();
-            attach = ui.button("Attach image").clicked();
-            if ui.checkbox(&mut selection.auto_delivered, "Auto Delivered receipts").changed() {
-                commands.push(Command::SetAutoDelivered(selection.auto_delivered));
-            }
-        });
-        let text = self.compose.trim().to_string();
-        if send && !text.is_empty() {
-            self.compose.clear();
-            let (env, account, customer_id) = (selection.env, key.account.clone(), key.customer_id.clone());
-            commands.push(Command::SendText { env, account, customer_id, text });
-        }
-        if attach {
-            dialogs.open(DialogRequest::Image(key.clone()), ui.ctx());
-        }
     }
 }
 

@@ -1,0 +1,76 @@
+//! The customer side of a test chat: typing reaches Genesys as a typing
+//! event; an image over Genesys' 25 MB attachment limit, or a file that is not
+//! an image, is refused with the reason before anything is posted.
+
+mod engine_support;
+
+use genesys_desk::config::{Environment, defaults};
+use genesys_desk::engine::command::ToastLevel;
+use genesys_desk::engine::{self, Command, Event};
+
+async fn refusal(setup: &engine_support::Setup, file: &std::path::Path) -> String {
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    loop {
+        if let Some(Event::ListenerStarted { addr, .. }) = engine.next().await {
+            // As in the app: an image that got through would reach the agent and come back here.
+            setup.deliver_to(addr);
+            break;
+        }
+    }
+    engine.send(Command::SendImage {
+        env: Environment::Development,
+        account: defaults::EMULATOR_ACCOUNT.into(),
+        customer_id: "cust-1".into(),
+        path: file.to_path_buf(),
+    });
+    let text = loop {
+        match engine.next().await {
+            Some(Event::Toast { level: ToastLevel::Error, text }) => break text,
+            Some(_) => {}
+            None => panic!("the engine stopped"),
+        }
+    };
+    engine.shutdown().await;
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_over_25_mb_or_not_an_image_is_refused_before_posting() {
+    let setup = engine_support::emulator_and_home().await;
+    let big = setup.home.path().join("big.png");
+    std::fs::File::create(&big).unwrap().set_len(26 * 1024 * 1024).unwrap();
+    let text = refusal(&setup, &big).await;
+    assert!(text.contains("big.png is 26.0 MB: Genesys accepts attachments up to 25 MB"), "{text}");
+    let pdf = setup.home.path().join("notes.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4").unwrap();
+    let text = refusal(&setup, &pdf).await;
+    assert!(text.contains("notes.pdf is not an image (application/pdf)"), "{text}");
+    let posted = setup.emulator.requests().into_iter().filter(|r| r.path.contains("/inbound/open/message")).count();
+    assert_eq!(posted, 0, "nothing reached Genesys");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_typing_is_posted_as_a_typing_event() {
+    let setup = engine_support::emulator_and_home().await;
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    while !matches!(engine.next().await, Some(Event::ListenerStarted { .. })) {}
+    let mut requests = setup.emulator.subscribe();
+    engine.send(Command::SendTyping {
+        env: Environment::Development,
+        account: defaults::EMULATOR_ACCOUNT.into(),
+        customer_id: "cust-1".into(),
+    });
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Ok(genesys_desk::emulator::EmulatorEvent::Request(r)) = requests.recv().await
+                && r.path.ends_with("/inbound/open/event")
+            {
+                return r.status;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    engine.shutdown().await;
+    assert!((200..300).contains(&answered), "{answered}");
+}
