@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod ticket;
+pub mod structured;
 pub mod traffic;
 pub mod verify;
 
