@@ -74,3 +74,54 @@ async fn customer_typing_is_posted_as_a_typing_event() {
     engine.shutdown().await;
     assert!((200..300).contains(&answered), "{answered}");
 }
+
+/// The emulator's agent sends a quick reply menu; the customer picks an
+/// option; the agent receives the structured response and answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_reply_picked_reaches_the_agent_who_answers_it() {
+    use genesys_desk::genesys::types::structured::{ButtonKind, ButtonResponse};
+    use genesys_desk::model::{MessageKind, Sender};
+    let setup = engine_support::emulator_and_home().await;
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    loop {
+        if let Some(Event::ListenerStarted { addr, .. }) = engine.next().await {
+            setup.deliver_to(addr);
+            break;
+        }
+    }
+    let (env, account, customer_id) =
+        (Environment::Development, defaults::EMULATOR_ACCOUNT.to_string(), "menu-cust".to_string());
+    engine.send(Command::SendText {
+        env,
+        account: account.clone(),
+        customer_id: customer_id.clone(),
+        text: "menu".into(),
+    });
+    let agent_said = |kind: MessageKind| {
+        move |e: &Event| match e {
+            Event::ChatMessageAdded(m) if m.sender == Sender::Agent && m.kind == kind => Some(m.clone()),
+            _ => None,
+        }
+    };
+    let until = async |engine: &mut engine::HeadlessEngine,
+                       pick: &dyn Fn(&Event) -> Option<genesys_desk::model::ChatMessage>| {
+        tokio::time::timeout(std::time::Duration::from_secs(15), async {
+            loop {
+                if let Some(found) = engine.next().await.as_ref().and_then(pick) {
+                    return found;
+                }
+            }
+        })
+        .await
+        .unwrap()
+    };
+    let menu = until(&mut engine, &agent_said(MessageKind::Structured)).await;
+    assert!(menu.raw.as_deref().unwrap_or_default().contains("Track my order"));
+    let response =
+        ButtonResponse { kind: ButtonKind::QuickReply, text: "Track my order".into(), payload: "track".into() };
+    let originating_message_id = menu.genesys_id.clone().unwrap_or_default();
+    engine.send(Command::SendButtonResponse { env, account, customer_id, originating_message_id, response });
+    let reply = until(&mut engine, &agent_said(MessageKind::Text)).await;
+    engine.shutdown().await;
+    assert!(reply.text.contains("Track my order"), "the agent answers the pick: {}", reply.text);
+}

@@ -264,3 +264,37 @@ fn a_text_over_the_limit_is_stopped_before_sending_with_a_counter() {
     assert!(ui.take_commands().iter().all(|c| !matches!(c, Command::SendText { .. })), "nothing is sent");
     assert_eq!(ui.app().views.chat.compose.len(), 2_001, "and nothing is lost");
 }
+
+#[test]
+fn clicking_a_quick_reply_or_a_card_button_answers_the_structured_message() {
+    let mut ui = ui_support::app_on(View::Chats);
+    let raw = r#"{"id":"msg-agent-1","type":"Structured","text":"How can I help you?","content":[
+        {"contentType":"QuickReply","quickReply":{"text":"Track my order","payload":"track"}},
+        {"contentType":"QuickReply","quickReply":{"text":"Return an item","payload":"return"}},
+        {"contentType":"Card","card":{"title":"blue kettle","actions":[{"type":"Postback","text":"Choose blue kettle","payload":"kettle-blue"},
+            {"type":"Link","text":"Details","url":"https://example.com/products"}]}}]}"#;
+    let menu =
+        ChatMessage { kind: MessageKind::Structured, raw: Some(raw.into()), ..agent_reply("How can I help you?") };
+    ui.feed(Event::ChatMessageAdded(menu));
+    ui.harness.state_mut().views.chat.select_thread(Some(ThreadKey::new("Emulator", "cust-1")));
+    ui.settle();
+    ui.take_commands();
+    ui.harness.get_by_label("Return an item").click();
+    ui.settle();
+    ui.harness.get_by_label("Choose blue kettle").click();
+    ui.settle();
+    let answers: Vec<(String, String, String)> = ui
+        .take_commands()
+        .into_iter()
+        .filter_map(|c| match c {
+            Command::SendButtonResponse { originating_message_id, response, .. } => {
+                Some((originating_message_id, format!("{:?}", response.kind), response.payload))
+            }
+            _ => None,
+        })
+        .collect();
+    let expected = [("msg-agent-1", "QuickReply", "return"), ("msg-agent-1", "Button", "kettle-blue")]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+    assert_eq!(answers, expected);
+    ui.harness.get_by_label("Details"); // a link, not an answer
+}

@@ -61,9 +61,17 @@ async fn reply(state: &EmulatorState, message: &ValidMessage, conversation_id: &
         deliver(state, "Typing", &message.customer_id, typing_payload(state, &message.customer_id)).await;
     }
     tokio::time::sleep(config.script.reply_delay(config.agent_reply_delay)).await;
-    let text = reply_text(message);
-    deliver(state, "Text", &message.customer_id, text_payload(state, &message.customer_id, conversation_id, &text))
-        .await;
+    let customer = &message.customer_id;
+    match message.text.as_deref().and_then(super::rich::for_keyword) {
+        Some((text, content)) => {
+            let payload = super::rich::payload(state, customer, conversation_id, text, content);
+            deliver(state, "Structured", customer, payload).await;
+        }
+        None => {
+            let text = reply_text(message);
+            deliver(state, "Text", customer, text_payload(state, customer, conversation_id, &text)).await;
+        }
+    }
     if message.has_image {
         deliver(state, "Image", &message.customer_id, image_payload(state, &message.customer_id, conversation_id))
             .await;

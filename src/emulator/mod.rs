@@ -19,6 +19,7 @@ mod config;
 mod created;
 mod faults;
 pub mod notifications;
+mod rich;
 mod routes;
 pub mod script;
 mod validate;

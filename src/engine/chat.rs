@@ -19,7 +19,7 @@ use crate::webhook::public_media_url;
 /// agent attachment downloaded for display, and the largest customer image sent.
 const MAX_DOWNLOAD_BYTES: usize = 25 * 1024 * 1024;
 
-fn customer_message(account: &str, customer: &Customer, text: &str) -> ChatMessage {
+pub(super) fn customer_message(account: &str, customer: &Customer, text: &str) -> ChatMessage {
     ChatMessage {
         id: None,
         account: account.to_string(),
@@ -48,7 +48,7 @@ pub(super) async fn store_and_show(shared: &Shared, mut message: ChatMessage) ->
     message
 }
 
-async fn update_status(shared: &Shared, mut message: ChatMessage, status: DeliveryStatus) {
+pub(super) async fn update_status(shared: &Shared, mut message: ChatMessage, status: DeliveryStatus) {
     message.status = status.clone();
     let (id, copy) = (message.id, message.clone());
     if let Some(id) = id
@@ -120,7 +120,7 @@ async fn open_chat(shared: Shared, account: Account, client: Client, request: Re
     }
 }
 
-fn known_customer(shared: &Shared, account: &str, customer_id: &str) -> Customer {
+pub(super) fn known_customer(shared: &Shared, account: &str, customer_id: &str) -> Customer {
     lock(&shared.customers)
         .get(&ThreadKey::new(account, customer_id))
         .cloned()

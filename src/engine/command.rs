@@ -141,6 +141,14 @@ pub enum Command {
         customer_id: String,
         text: String,
     },
+    /// The customer's answer to structured agent message `originating_message_id`.
+    SendButtonResponse {
+        env: Environment,
+        account: String,
+        customer_id: String,
+        originating_message_id: String,
+        response: crate::genesys::types::structured::ButtonResponse,
+    },
     /// A customer typing event in the thread (the compose box sends it, at most every 5 s).
     SendTyping {
         env: Environment,

@@ -23,6 +23,7 @@ mod provision;
 mod requests;
 pub mod runs;
 mod services;
+mod structured;
 mod traffic;
 pub mod tunnel;
 mod worker;

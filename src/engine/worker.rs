@@ -206,6 +206,9 @@ impl Engine {
             Command::StartChat { request, env, account, ticket } => self.start_chat(request, env, &account, ticket),
             Command::SendText { env, account, customer_id, text } => self.send_text(env, &account, customer_id, text),
             Command::SendTyping { env, account, customer_id } => self.send_typing(env, &account, customer_id),
+            Command::SendButtonResponse { env, account, customer_id, originating_message_id, response } => {
+                self.send_button_response(env, &account, customer_id, originating_message_id, response);
+            }
             Command::SendImage { env, account, customer_id, path } => self.send_image(env, &account, customer_id, path),
             Command::SendReceipt { env, account, customer_id, message_id, row, outcome } => {
                 self.send_receipt(env, &account, (customer_id, message_id, row), outcome)

@@ -383,6 +383,7 @@ pub fn now_iso() -> String {
 }
 
 pub mod setup;
+pub mod structured;
 
 #[cfg(test)]
 mod tests;

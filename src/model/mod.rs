@@ -3,8 +3,8 @@
 //! No I/O here.
 
 pub mod chat;
-pub mod ticket;
 pub mod structured;
+pub mod ticket;
 pub mod traffic;
 pub mod verify;
 

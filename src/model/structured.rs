@@ -15,11 +15,20 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Structured {
     /// Quick replies (consecutive `QuickReply` items, or one `QuickReplyV2`).
-    QuickReplies { title: Option<String>, replies: Vec<Reply> },
+    QuickReplies {
+        title: Option<String>,
+        replies: Vec<Reply>,
+    },
     Card(Card),
     Carousel(Vec<Card>),
-    DatePicker { title: Option<String>, subtitle: Option<String>, times: Vec<String> },
-    ListPicker { sections: Vec<(Option<String>, Vec<String>)> },
+    DatePicker {
+        title: Option<String>,
+        subtitle: Option<String>,
+        times: Vec<String>,
+    },
+    ListPicker {
+        sections: Vec<(Option<String>, Vec<String>)>,
+    },
     /// A notification template as text (header, body, footer, button texts).
     Template(String),
     /// A content type this build does not draw, by name.
@@ -89,7 +98,8 @@ pub fn parse(raw: &str) -> Vec<Structured> {
             "QuickReplyV2" => {
                 let v2 = field("quickReplyV2");
                 let title = v2.get("title").and_then(Value::as_str).map(str::to_string);
-                let replies = serde_json::from_value(v2.get("actions").cloned().unwrap_or_default()).unwrap_or_default();
+                let replies =
+                    serde_json::from_value(v2.get("actions").cloned().unwrap_or_default()).unwrap_or_default();
                 out.push(Structured::QuickReplies { title, replies });
             }
             "Card" => out.push(Structured::Card(serde_json::from_value(field("card")).unwrap_or_default())),

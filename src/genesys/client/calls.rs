@@ -170,6 +170,24 @@ impl Client {
         self.api_json(Step::SendTyping, Method::POST, &path, Some(&body)).await.map(|(v, _)| v)
     }
 
+    /// The customer's answer to structured message `originating_message_id`
+    /// (a quick reply, card button or date clicked).
+    pub async fn send_button_response(
+        &self,
+        customer: &Customer,
+        originating_message_id: &str,
+        response: crate::genesys::types::structured::ButtonResponse,
+    ) -> Result<NormalizedMessage, Error> {
+        let body = crate::genesys::types::structured::InboundStructuredResponseBody {
+            channel: InboundChannel { message_id: None, from: customer.to_party(), time: now_iso(), metadata: None },
+            button_response: response,
+            originating_message_id: originating_message_id.to_string(),
+        };
+        let path =
+            format!("/api/v2/conversations/messages/{}/inbound/open/structured/response", self.inner.integration_id);
+        self.api_json(Step::SendMessage, Method::POST, &path, Some(&body)).await.map(|(v, _)| v)
+    }
+
     /// Tells Genesys what happened to agent message `message_id` (the webhook
     /// payload `id`) at customer `customer_id`. Every receipt is final
     /// (`isFinalReceipt: true`): the app offers "Mark failed" only before a

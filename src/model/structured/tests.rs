@@ -68,7 +68,10 @@ fn date_and_list_pickers_and_templates_read_as_text() {
             times: vec!["2026-12-01T09:00:00Z".into()]
         }
     );
-    assert_eq!(items[1], Structured::ListPicker { sections: vec![(Some("Colour".into()), vec!["Red".into(), "Green".into()])] });
+    assert_eq!(
+        items[1],
+        Structured::ListPicker { sections: vec![(Some("Colour".into()), vec!["Red".into(), "Green".into()])] }
+    );
     assert_eq!(items[2], Structured::Template("Hello\nYour order shipped\n[Thanks]".into()));
     assert_eq!(items[3], Structured::Unknown("Form".into()), "an unknown type is kept by name");
 }

@@ -4,6 +4,7 @@
 
 mod compose;
 mod start;
+mod structured;
 mod thread;
 
 use egui::{Button, Ui};
@@ -31,6 +32,8 @@ pub struct ChatView {
     shown: usize,
     /// Agent message (Genesys id) whose "Mark failed" reason is being typed.
     failing_receipt: Option<(String, String)>,
+    /// A structured message's answer clicked this frame: (its Genesys id, the answer).
+    answered: Option<(String, crate::genesys::types::structured::ButtonResponse)>,
     /// The thread and time (egui seconds) of the last typing event sent.
     typing_sent: Option<(ThreadKey, f64)>,
     pub form: ChatForm,
@@ -44,6 +47,7 @@ impl Default for ChatView {
             shown: CHAT_PAGE,
             failing_receipt: None,
             typing_sent: None,
+            answered: None,
             form: ChatForm::default(),
         }
     }

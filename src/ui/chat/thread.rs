@@ -10,6 +10,7 @@ use crate::app::chats::{ChatThread, LiveState, ThreadKey};
 use crate::app::selection::Selection;
 use crate::app::state::AppState;
 use crate::engine::command::{Command, ReceiptOutcome};
+use crate::genesys::types::structured::ButtonResponse;
 use crate::model::{ChatMessage, DeliveryStatus, MessageKind, Sender};
 use crate::ui::{Dialogs, error_color, ok_color};
 
@@ -33,6 +34,10 @@ impl ChatView {
         }
         ui.separator();
         let receipts = self.messages_ui(ui, thread, key, selection.auto_delivered);
+        if let Some((originating_message_id, response)) = self.answered.take() {
+            let (env, account, customer_id) = (selection.env, key.account.clone(), key.customer_id.clone());
+            commands.push(Command::SendButtonResponse { env, account, customer_id, originating_message_id, response });
+        }
         for (message_id, row, outcome) in receipts {
             self.failing_receipt = None;
             let (env, account, customer_id) = (selection.env, key.account.clone(), key.customer_id.clone());
@@ -68,7 +73,9 @@ impl ChatView {
                     ui.weak(format!("{} earlier messages are in the history only (Traffic, exports)", thread.dropped));
                 }
                 for msg in &thread.messages[total - shown..] {
-                    if let Some((message_id, outcome)) = message_ui(ui, msg, &mut self.failing_receipt, auto_delivered)
+                    let failing = &mut self.failing_receipt;
+                    if let Some((message_id, outcome)) =
+                        message_ui(ui, msg, failing, auto_delivered, &mut self.answered)
                     {
                         receipts.push((message_id, msg.id, outcome));
                     }
@@ -123,6 +130,7 @@ fn message_ui(
     msg: &ChatMessage,
     failing: &mut Option<(String, String)>,
     auto_delivered: bool,
+    answered: &mut Option<(String, ButtonResponse)>,
 ) -> Option<(String, ReceiptOutcome)> {
     let mut receipt = None;
     let layout = match msg.sender {
@@ -155,6 +163,11 @@ fn message_ui(
                 ui.label(RichText::new(who).strong().small());
                 if !msg.text.is_empty() {
                     ui.add(egui::Label::new(&msg.text).wrap());
+                }
+                if msg.kind == MessageKind::Structured
+                    && let (Some(response), Some(gid)) = (super::structured::structured_ui(ui, msg), &msg.genesys_id)
+                {
+                    *answered = Some((gid.clone(), response));
                 }
                 for a in &msg.attachments {
                     match &a.local_path {
