@@ -297,3 +297,15 @@ fn follow_names_a_withheld_permission_and_makes_no_more_channels() {
         requests.join("\n")
     );
 }
+
+#[test]
+fn follow_numbers_a_menus_options_and_reply_with_answers_one() {
+    let home = tempfile::tempdir().unwrap();
+    let (output, _emulator) =
+        follow_against_emulator(home.path(), &["--text", "menu", "--reply-with", "2", "--timeout", "4"]);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("  1. \"Track my order\" (QuickReply, payload \"track\")"), "{stdout}");
+    let picked = at(&stdout, "customer picks 2: Return an item");
+    let answered = at(&stdout, "You wrote: \\\"Return an item\\\"");
+    assert!(picked < answered, "the agent answers the pick:\n{stdout}");
+}

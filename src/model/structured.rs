@@ -79,6 +79,35 @@ impl CardAction {
     }
 }
 
+/// One answer a customer can give to a structured message, in the order the
+/// message shows them: (kind for `ContentButtonResponse.type`, text, payload).
+pub fn answers(items: &[Structured]) -> Vec<(&'static str, String, String)> {
+    let card_answers = |card: &Card| -> Vec<(&'static str, String, String)> {
+        card.actions
+            .iter()
+            .filter(|a| !a.is_link())
+            .map(|a| {
+                let text = a.text.clone().unwrap_or_else(|| "Open".into());
+                ("Button", text.clone(), a.payload.clone().unwrap_or(text))
+            })
+            .collect()
+    };
+    items
+        .iter()
+        .flat_map(|item| match item {
+            Structured::QuickReplies { replies, .. } => {
+                replies.iter().map(|r| ("QuickReply", r.text.clone(), r.payload.clone())).collect()
+            }
+            Structured::Card(card) => card_answers(card),
+            Structured::Carousel(cards) => cards.iter().flat_map(card_answers).collect(),
+            Structured::DatePicker { times, .. } => {
+                times.iter().map(|t| ("DatePicker", t.clone(), t.clone())).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 /// The structured elements of a message body (`raw`: the webhook JSON).
 pub fn parse(raw: &str) -> Vec<Structured> {
     let Ok(value) = serde_json::from_str::<Value>(raw) else { return Vec::new() };

@@ -17,7 +17,7 @@ use crate::cli::{CliError, CliResult};
 use crate::config::{Account, Paths};
 use crate::engine::bind::local_url;
 use crate::engine::command::ToastLevel;
-use crate::engine::{self, EngineConfig, Event, HeadlessEngine, HeadlessEvent, ListenerSetup, RequestId};
+use crate::engine::{self, Command, EngineConfig, Event, HeadlessEngine, HeadlessEvent, ListenerSetup, RequestId};
 use crate::genesys::notifications::PresenceKind;
 use crate::webhook::{ANY_ACCOUNT, Delivery, OutboundKind, OutboundMessage, WebhookAccount};
 
@@ -32,6 +32,8 @@ pub(super) struct Follow {
     pub any_path: bool,
     pub timeout: Duration,
     pub json: bool,
+    /// `--reply-with N`: the option to pick in the first structured message.
+    pub reply_with: Option<usize>,
 }
 
 /// Why following stopped.
@@ -66,6 +68,9 @@ struct Progress {
     end: Option<End>,
     /// Notification problems already printed (each once).
     reported: Vec<String>,
+    /// `--reply-with`'s answer, once chosen: sent by the follow loop.
+    answer: Option<(String, crate::genesys::types::structured::ButtonResponse)>,
+    answered: bool,
 }
 
 impl Progress {
@@ -167,6 +172,17 @@ impl Follow {
                     None => progress.end = Some(End::Interrupted),
                 },
             }
+            if let Some((originating_message_id, response)) = progress.answer.take() {
+                let (env, account) = (crate::config::Environment::Development, post.account.name.clone());
+                let customer_id = progress.customer_id.clone();
+                engine.send(Command::SendButtonResponse {
+                    env,
+                    account,
+                    customer_id,
+                    originating_message_id,
+                    response,
+                });
+            }
         }
         Ok(())
     }
@@ -235,6 +251,31 @@ impl Follow {
             out(&value.to_string());
         } else {
             out(&print::agent_line(d, m));
+        }
+        if m.kind == OutboundKind::Structured && !d.duplicate {
+            self.structured(d, m, progress);
+        }
+    }
+
+    /// The options of a structured message, numbered; `--reply-with N` picks one.
+    fn structured(&self, d: &Delivery, m: &OutboundMessage, progress: &mut Progress) {
+        let items = crate::model::structured::parse(&m.raw);
+        let answers = crate::model::structured::answers(&items);
+        if !self.json {
+            for line in print::structured_lines(&items, &answers) {
+                out(&line);
+            }
+        }
+        let (Some(n), false, Some(id)) = (self.reply_with, progress.answered, m.id.clone()) else { return };
+        progress.answered = true;
+        match answers.get(n - 1).and_then(|(kind, text, payload)| print::button_response(kind, text, payload)) {
+            Some(response) => {
+                if !self.json {
+                    out(&format!("{} customer picks {n}: {}", print::clock(d.traffic.at), printable(&response.text)));
+                }
+                progress.answer = Some((id, response));
+            }
+            None => warn("error", &format!("--reply-with {n}: the message has {} options", answers.len())),
         }
     }
 

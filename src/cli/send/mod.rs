@@ -67,6 +67,10 @@ pub struct FollowArgs {
     /// With --follow: listener bind address (default 127.0.0.1:8787; port 0 picks a free one).
     #[arg(long, value_name = "ADDR", requires = "follow")]
     pub listen: Option<String>,
+    /// With --follow: answer the first structured message (quick replies,
+    /// cards, dates) with its option N, as numbered in the output.
+    #[arg(long = "reply-with", value_name = "N", requires = "follow", value_parser = clap::value_parser!(u32).range(1..))]
+    pub reply_with: Option<u32>,
 }
 
 /// What `--image` names: a public URL, or a local file the `--follow`
@@ -157,6 +161,7 @@ pub fn run(home: Option<PathBuf>, args: SendArgs) -> CliResult {
         any_path: args.target.account.is_none(),
         timeout: Duration::from_secs(args.follow.timeout),
         json: args.json,
+        reply_with: args.follow.reply_with.map(|n| n as usize),
     };
     let runtime = super::runtime()?;
     runtime.block_on(follow.run(runtime.handle(), paths, post))

@@ -116,3 +116,54 @@ pub(super) fn agent_line(d: &Delivery, m: &OutboundMessage) -> String {
     }
     line
 }
+
+/// A structured message's options, numbered for `--reply-with`, and what it
+/// shows besides (card titles, links, list pickers, templates).
+pub(super) fn structured_lines(
+    items: &[crate::model::structured::Structured],
+    answers: &[(&'static str, String, String)],
+) -> Vec<String> {
+    use crate::model::structured::Structured;
+    let mut lines = Vec::new();
+    for item in items {
+        match item {
+            Structured::Card(card) => lines.push(format!("  card {}", quoted(&card.title))),
+            Structured::Carousel(cards) => {
+                let titles: Vec<String> = cards.iter().map(|c| quoted(&c.title)).collect();
+                lines.push(format!("  carousel: {}", titles.join(", ")));
+            }
+            Structured::ListPicker { sections } => {
+                for (title, items) in sections {
+                    let title = title.as_deref().map(printable).unwrap_or_default();
+                    lines.push(format!(
+                        "  list {title}: {} (no answer in Open Messaging)",
+                        printable(&items.join(", "))
+                    ));
+                }
+            }
+            Structured::Template(text) => lines.push(format!("  {}", quoted(text))),
+            Structured::Unknown(kind) => lines.push(format!("  [{} content]", printable(kind))),
+            _ => {}
+        }
+    }
+    for (n, (kind, text, payload)) in answers.iter().enumerate() {
+        lines.push(format!("  {}. {} ({kind}, payload {})", n + 1, quoted(text), quoted(payload)));
+    }
+    lines
+}
+
+/// The answer for option `kind` / `text` / `payload`.
+pub(super) fn button_response(
+    kind: &str,
+    text: &str,
+    payload: &str,
+) -> Option<crate::genesys::types::structured::ButtonResponse> {
+    use crate::genesys::types::structured::{ButtonKind, ButtonResponse};
+    let kind = match kind {
+        "QuickReply" => ButtonKind::QuickReply,
+        "DatePicker" => ButtonKind::DatePicker,
+        "Button" => ButtonKind::Button,
+        _ => return None,
+    };
+    Some(ButtonResponse { kind, text: text.to_string(), payload: payload.to_string() })
+}

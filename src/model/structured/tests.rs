@@ -83,3 +83,14 @@ fn missing_or_odd_fields_never_fail() {
     let raw = wrap(r#"{"contentType":"Card","card":42}"#);
     assert_eq!(parse(&raw), [Structured::Card(Card::default())]);
 }
+
+#[test]
+fn answers_are_numbered_in_the_order_shown_without_links() {
+    let raw = wrap(
+        r#"{"contentType":"QuickReply","quickReply":{"text":"Track","payload":"track"}},
+           {"contentType":"Carousel","carousel":{"cards":[{"title":"A","actions":[{"type":"Postback","text":"Pick A","payload":"a"},
+             {"type":"Link","text":"Details","url":"https://example.com"}]}]}}"#,
+    );
+    let answers = answers(&parse(&raw));
+    assert_eq!(answers, [("QuickReply", "Track".into(), "track".into()), ("Button", "Pick A".into(), "a".into())]);
+}
