@@ -3,6 +3,7 @@
 //! 2 usage or validation error; errors go to stderr and name the field.
 
 pub mod accounts;
+pub mod deliver;
 pub mod emulator;
 pub mod integration;
 pub mod listen;
@@ -45,6 +46,9 @@ pub enum Command {
     /// Change the account's integration in Genesys (rotate its webhook secret).
     #[command(subcommand)]
     Integration(integration::IntegrationCommand),
+    /// Act as Genesys toward your middleware: post a signed delivery to URL,
+    /// retrying its answers by Genesys' rules.
+    Deliver(deliver::DeliverArgs),
     /// Run repeatable handoff tests: a scenario file, many simulated customers.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -92,6 +96,7 @@ pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
         Command::Emulator(args) => emulator::run(home, args),
         Command::Integration(cmd) => integration::run(home, cmd),
         Command::Scenario(cmd) => scenario::run(home, cmd),
+        Command::Deliver(args) => deliver::run(home, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,7 +17,6 @@ use uuid::Uuid;
 use super::validate::ValidMessage;
 use super::{DeliveryOutcome, DeliveryRecord, EmulatorEvent, EmulatorState};
 use crate::genesys::types::now_iso;
-use crate::webhook::signature::{SIGNATURE_HEADER, sign};
 
 /// Answers one customer message in the background (cancelled on shutdown).
 pub(super) fn spawn_reply(state: EmulatorState, message: ValidMessage, conversation_id: String) {
@@ -255,9 +254,8 @@ pub async fn deliver_raw(
     body: Vec<u8>,
 ) -> DeliveryRecord {
     let config = state.config();
-    let message_id = message_id.to_string();
     let mut record = DeliveryRecord {
-        message_id,
+        message_id: message_id.to_string(),
         kind: kind.to_string(),
         customer_id: customer_id.to_string(),
         url: config.webhook_url.clone(),
@@ -268,68 +266,20 @@ pub async fn deliver_raw(
         state.emit(EmulatorEvent::Delivery(record.clone()));
         return record;
     };
-    let signature = sign(&config.webhook_secret, &body);
-    let attempts = 1 + config.delivery_retries;
-    let mut last = String::new();
-    let mut lose_ack = state.faults().take_lost_ack();
-    for attempt in 1..=attempts {
-        record.attempts = attempt;
-        lose_ack |= config.script.fails_attempt();
-        let sent = state
-            .shared
-            .http
-            .post(&url)
-            .timeout(config.delivery_timeout)
-            .header("Content-Type", "application/json")
-            .header(SIGNATURE_HEADER, &signature)
-            .body(body.clone())
-            .send()
-            .await;
-        let retryable = match sent {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                last = format!("HTTP {status}");
-                if response.status().is_success() && lose_ack {
-                    // Injected fault: act as if this 2xx never arrived.
-                    lose_ack = false;
-                    last = format!("HTTP {status} (acknowledgement lost by fault injection)");
-                    emit_attempt(state, kind, &url, attempt, &last);
-                    tokio::time::sleep(config.delivery_retry_delay).await;
-                    continue;
-                }
-                if response.status().is_success() {
-                    record.outcome = DeliveryOutcome::Delivered { status };
-                    emit_attempt(state, kind, &url, attempt, &last);
-                    state.emit(EmulatorEvent::Delivery(record.clone()));
-                    return record;
-                }
-                if status != 429 && (400..500).contains(&status) {
-                    // A 4xx other than 429 is final: the agent message failed.
-                    emit_attempt(state, kind, &url, attempt, &last);
-                    record.outcome = DeliveryOutcome::Rejected { status };
-                    state.emit(EmulatorEvent::Delivery(record.clone()));
-                    return record;
-                }
-                status == 429 || status >= 500
-            }
-            Err(e) if e.is_timeout() => {
-                last = format!("no answer within {} s", config.delivery_timeout.as_secs_f32());
-                true
-            }
-            Err(e) => {
-                last = format!("connection failed: {}", root_cause(&e));
-                true
-            }
-        };
-        emit_attempt(state, kind, &url, attempt, &last);
-        if !retryable {
-            break;
-        }
-        if attempt < attempts {
-            tokio::time::sleep(config.delivery_retry_delay).await;
-        }
-    }
-    record.outcome = DeliveryOutcome::GaveUp { last };
+    let rules = super::retry::RetryRules {
+        timeout: config.delivery_timeout,
+        retries: config.delivery_retries,
+        delay: config.delivery_retry_delay,
+    };
+    let mut lost_once = state.faults().take_lost_ack();
+    let lose_ack = || std::mem::take(&mut lost_once) || config.script.fails_attempt();
+    let on_attempt = |a: &super::retry::Attempt| emit_attempt(state, kind, &url, a.number, &a.result);
+    let secret = config.webhook_secret.clone();
+    let http = &state.shared.http;
+    let (attempts, outcome) =
+        super::retry::post_like_genesys(http, &url, &secret, &body, rules, lose_ack, on_attempt).await;
+    record.attempts = attempts;
+    record.outcome = outcome;
     state.emit(EmulatorEvent::Delivery(record.clone()));
     record
 }
@@ -342,16 +292,6 @@ fn emit_attempt(state: &EmulatorState, kind: &str, url: &str, attempt: u32, resu
         attempt,
         result: result.to_string(),
     });
-}
-
-fn root_cause(e: &dyn std::error::Error) -> String {
-    let mut cause = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
-    cause
 }
 
 /// Waits up to `timeout` for `count` finished deliveries (test helper).

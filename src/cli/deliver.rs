@@ -1,0 +1,130 @@
+//! `genesys-desk deliver URL`: act as Genesys toward your own middleware —
+//! post a correctly signed outbound delivery (text, typing, receipt or a
+//! structured menu, shaped like Genesys' webhook payloads) to any URL,
+//! retrying its answers by Genesys' rules, and print each attempt: what the
+//! endpoint answered and how fast. Talks to neither Genesys nor the listener.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::output::{out, printable};
+use super::{CliError, CliResult};
+use crate::config::defaults::{EMULATOR_INTEGRATION_ID, EMULATOR_INTEGRATION_NAME};
+use crate::emulator::DeliveryOutcome;
+use crate::emulator::retry::{RetryRules, post_like_genesys};
+use crate::genesys::types::now_iso;
+
+#[derive(Debug, Args)]
+pub struct DeliverArgs {
+    /// Where to post (your middleware's webhook URL).
+    pub url: String,
+    /// The environment variable holding the webhook secret to sign with.
+    #[arg(long = "secret-env", value_name = "VAR")]
+    pub secret_env: String,
+    /// What to deliver.
+    #[arg(long, default_value = "text", value_parser = ["text", "typing", "receipt", "structured"])]
+    pub kind: String,
+    /// The agent's text (text and structured).
+    #[arg(long, default_value = "Hello from genesys-desk, acting as Genesys")]
+    pub text: String,
+    /// The customer (`channel.to.id`).
+    #[arg(long, default_value = "test-customer-0001")]
+    pub customer: String,
+    /// The integration (`channel.from.id`).
+    #[arg(long = "integration-id", default_value = EMULATOR_INTEGRATION_ID)]
+    pub integration_id: String,
+    /// Seconds Genesys waits for each answer (10 on a real org).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Seconds between attempts (5 on a real org).
+    #[arg(long = "retry-delay", value_name = "SECS", default_value_t = 5.0)]
+    pub retry_delay: f64,
+}
+
+pub fn run(_home: Option<PathBuf>, args: DeliverArgs) -> CliResult {
+    let secret = std::env::var(&args.secret_env).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
+        CliError::Usage(format!("--secret-env {0}: set {0} to the webhook secret to sign with", args.secret_env))
+    })?;
+    let url = url::Url::parse(&args.url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| CliError::Usage(format!("URL \"{}\" is not an http(s) URL", args.url)))?;
+    let seconds = |v: f64, flag: &str| {
+        std::time::Duration::try_from_secs_f64(v)
+            .map_err(|_| CliError::Usage(format!("{flag} {v}: give seconds, e.g. 5")))
+    };
+    let rules = RetryRules {
+        timeout: seconds(args.timeout, "--timeout")?,
+        retries: 5,
+        delay: seconds(args.retry_delay, "--retry-delay")?,
+    };
+    let body = serde_json::to_vec(&payload(&args)).map_err(|e| CliError::Failed(e.to_string()))?;
+    let runtime = super::runtime()?;
+    let http = reqwest::Client::builder().no_proxy().build().map_err(|e| CliError::Failed(e.to_string()))?;
+    out(&format!("delivering a {} to {} (signed, Genesys' retry rules)", args.kind, printable(url.as_str())));
+    let (attempts, outcome) = runtime.block_on(post_like_genesys(
+        &http,
+        url.as_str(),
+        &secret,
+        &body,
+        rules,
+        || false,
+        |a| {
+            out(&format!("attempt {} +{:.1} s: {}", a.number, a.started.as_secs_f64(), printable(&a.result)));
+        },
+    ));
+    match outcome {
+        DeliveryOutcome::Delivered { status } => {
+            out(&format!("delivered: HTTP {status} on attempt {attempts}"));
+            Ok(())
+        }
+        DeliveryOutcome::Rejected { status } => Err(CliError::Failed(format!(
+            "your endpoint answered {status}: Genesys does not retry a 4xx other than 429 and marks the message failed"
+        ))),
+        DeliveryOutcome::GaveUp { last } => {
+            Err(CliError::Failed(format!("gave up after {attempts} attempts, as Genesys would (last: {last})")))
+        }
+        DeliveryOutcome::NoWebhook => Err(CliError::Failed("no URL".into())),
+    }
+}
+
+/// The outbound payload, shaped like Genesys' webhook messages.
+fn payload(args: &DeliverArgs) -> Value {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut message = json!({
+        "id": id,
+        "channel": {
+            "id": args.integration_id, "messageId": id, "platform": "Open", "type": "Private",
+            "to": { "id": args.customer, "idType": "Opaque" },
+            "from": { "nickname": EMULATOR_INTEGRATION_NAME, "id": args.integration_id, "idType": "Opaque" },
+            "time": now_iso(),
+        },
+        "conversationId": uuid::Uuid::new_v4().to_string(),
+        "direction": "Outbound",
+        "originatingEntity": "Human",
+        "type": "Text",
+        "text": args.text,
+    });
+    match args.kind.as_str() {
+        "typing" => {
+            message["type"] = json!("Event");
+            message["events"] = json!([{ "eventType": "Typing", "typing": { "type": "On", "duration": 5000 } }]);
+        }
+        "receipt" => {
+            message["type"] = json!("Receipt");
+            message["status"] = json!("Delivered");
+            message["isFinalReceipt"] = json!(true);
+            message["direction"] = json!("Inbound");
+        }
+        "structured" => {
+            if let Some((_, content)) = crate::emulator::rich::for_keyword("menu") {
+                message["type"] = json!("Structured");
+                message["content"] = content;
+            }
+        }
+        _ => {}
+    }
+    message
+}
