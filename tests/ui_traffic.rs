@@ -120,3 +120,26 @@ fn a_deliverys_attempts_are_shown_as_its_retry_chain() {
     ui.harness.get_by_label("+10.0 s");
     ui.harness.get_by_label("503 — fault mode fail-first:2:503: attempt 2 answered 503 on purpose");
 }
+
+#[test]
+fn the_signature_lab_checks_a_captured_delivery_against_the_accounts_secret() {
+    use genesys_desk::config::defaults::EMULATOR_WEBHOOK_SECRET;
+    use genesys_desk::webhook::signature::{SIGNATURE_HEADER, sign};
+    let mut ui = ui_support::app_on(View::Traffic);
+    let body = r#"{"id":"m1","type":"Text","text":"hi"}"#;
+    let mut hook = entry(30, Direction::Incoming, "/hooks/Emulator", 200);
+    hook.request_body = body.into();
+    hook.request_headers = vec![("x-hub-signature-256".into(), sign(EMULATOR_WEBHOOK_SECRET, body.as_bytes()))];
+    ui.feed(Event::TrafficRecorded(hook));
+    ui.harness.get_by_label("/hooks/Emulator").click();
+    ui.settle();
+    ui.harness.get_by_label("Signature lab").click();
+    ui.settle();
+    ui.harness.get_by_label("Signature valid");
+    let expected = format!("{SIGNATURE_HEADER}: {}", sign(EMULATOR_WEBHOOK_SECRET, body.as_bytes()));
+    ui.harness.get_by_label(&expected);
+    ui.harness.state_mut().views.signature_lab.body = format!("{body}\n");
+    ui.settle();
+    ui.harness.get_by_label("Signature invalid");
+    assert!(ui.harness.query_by_label_contains(EMULATOR_WEBHOOK_SECRET).is_none(), "the secret is never shown");
+}

@@ -13,6 +13,7 @@ pub mod fault;
 pub mod form;
 pub mod runs;
 pub mod settings;
+pub mod signature_lab;
 pub mod toasts;
 pub mod top_bar;
 pub mod traffic;
@@ -35,6 +36,7 @@ pub struct Views {
     pub chat: chat::ChatView,
     pub traffic: traffic::TrafficView,
     pub runs: runs::RunsView,
+    pub signature_lab: signature_lab::SignatureLabView,
     pub settings: settings::SettingsView,
     pub toasts: toasts::ToastsView,
 }
@@ -61,7 +63,15 @@ impl Views {
             View::Accounts => self.accounts.ui(ui, state, selection, commands),
             View::Verify => self.verify.ui(ui, state, selection, commands),
             View::Chats => self.chat.ui(ui, state, selection, commands, dialogs),
-            View::Traffic => self.traffic.ui(ui, state, selection, commands, dialogs),
+            View::Traffic => {
+                self.traffic.ui(ui, state, selection, commands, dialogs);
+                if let Some(entry) = self.traffic.take_lab_request() {
+                    self.signature_lab.open_on(&entry);
+                }
+                if self.traffic.take_open_lab() {
+                    self.signature_lab.open = true;
+                }
+            }
             View::Runs => self.runs.ui(ui, state, selection, commands, dialogs),
             View::Settings => self.settings.ui(ui, state, selection, commands),
         });
@@ -73,6 +83,7 @@ impl Views {
             self.chat.select_thread(Some(thread));
             selection.view = View::Chats;
         }
+        self.signature_lab.ui(ui.ctx(), state, selection);
         self.toasts.ui(ui.ctx(), state);
     }
 

@@ -20,9 +20,22 @@ pub struct TrafficView {
     /// Sequence number (see `TrafficLog::by_seq`) of the entry in the detail pane.
     selected: Option<u64>,
     rows: FilteredRows,
+    /// A delivery to open in the signature lab, or the lab empty (`open_lab`).
+    lab: Option<TrafficEntry>,
+    open_lab: bool,
 }
 
 impl TrafficView {
+    /// The delivery "Signature lab" was pressed on, once.
+    pub fn take_lab_request(&mut self) -> Option<TrafficEntry> {
+        self.lab.take()
+    }
+
+    /// Whether "Signature lab…" was pressed, once.
+    pub fn take_open_lab(&mut self) -> bool {
+        std::mem::take(&mut self.open_lab)
+    }
+
     /// Shows only entries holding `text` (the Runs view's "Traffic of this run").
     pub fn show_only(&mut self, text: &str, log: &crate::app::traffic_log::TrafficLog) {
         let filter = crate::model::traffic::TrafficFilter { text: text.to_string(), ..Default::default() };
@@ -41,13 +54,18 @@ impl TrafficView {
         self.rows.sync(&state.traffic);
         egui::Panel::top("traffic_filters").show(ui, |ui| {
             filters_ui(ui, &mut self.rows, &state.traffic, dialogs);
-            super::fault::fault_ui(ui, state, selection, commands);
+            ui.horizontal(|ui| {
+                super::fault::fault_ui(ui, state, selection, commands);
+                self.open_lab |= ui.button("Signature lab…").clicked();
+            });
         });
         let selected = self.selected.and_then(|seq| state.traffic.by_seq(seq));
         if let Some(entry) = selected {
             egui::Panel::bottom("traffic_detail").resizable(true).default_size(320.0).show(ui, |ui| {
-                if detail_ui(ui, commands, entry, &state.traffic.attempts_of(entry)) {
-                    self.selected = None;
+                match detail_ui(ui, commands, entry, &state.traffic.attempts_of(entry)) {
+                    Detail::Close => self.selected = None,
+                    Detail::Lab => self.lab = Some(entry.clone()),
+                    Detail::Stay => {}
                 }
             });
         }
@@ -240,8 +258,16 @@ fn cell(ui: &mut Ui, text: impl Into<String>, color: Option<egui::Color32>) {
 }
 
 /// The detail pane; returns true when "Close" was pressed.
-fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry, attempts: &[&TrafficEntry]) -> bool {
+/// What the detail pane asked for.
+enum Detail {
+    Stay,
+    Close,
+    Lab,
+}
+
+fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry, attempts: &[&TrafficEntry]) -> Detail {
     let mut close = false;
+    let mut lab = false;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("{} {}", entry.method, entry.url));
         if ui.button("Copy as curl").on_hover_text("Secrets become $GENESYS_* variables").clicked() {
@@ -252,6 +278,9 @@ fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry, att
             && ui.button("Replay to listener").clicked()
         {
             commands.push(Command::ReplayTraffic { id });
+        }
+        if entry.direction == Direction::Incoming {
+            lab = ui.button("Signature lab").on_hover_text("Check this body and header against a secret").clicked();
         }
         close = ui.button("Close").clicked();
     });
@@ -281,7 +310,11 @@ fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry, att
         egui::CollapsingHeader::new("Response headers").show(ui, |ui| headers_ui(ui, "resp", &entry.response_headers));
         body_ui(ui, "Response body", &entry.response_body);
     });
-    close
+    match (close, lab) {
+        (true, _) => Detail::Close,
+        (_, true) => Detail::Lab,
+        _ => Detail::Stay,
+    }
 }
 
 fn signature_ui(ui: &mut Ui, verdict: SignatureVerdict, explanation: Option<&str>) {
