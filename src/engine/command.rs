@@ -10,16 +10,13 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use time::OffsetDateTime;
-
 pub use super::error::Failure;
+pub use super::headless_event::HeadlessEvent;
 use crate::config::{Account, AccountDraft, Environment, FieldError, Tier};
-use crate::genesys::notifications::PresenceKind;
-use crate::genesys::{InboundMessage, SentMessage};
+use crate::genesys::InboundMessage;
 pub use crate::model::IntegrationSummary;
 pub use crate::model::ticket::{Priority, TicketDraft, TicketError, TicketField};
 use crate::model::{ChatMessage, Check, TrafficEntry, VerifyReport};
-use crate::webhook::Delivery;
 
 /// Ties a one-off request (verify, list integrations, start chat) to its events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -377,25 +374,6 @@ pub enum Event {
     },
     /// The newest runs kept in the history, newest first (at start).
     RunsLoaded(Vec<crate::storage::StoredRun>),
-}
-
-/// Facts the command line prints in full. The GUI sees the same things
-/// through the other events (traffic rows, chat lines) and ignores these.
-#[derive(Debug, Clone, PartialEq)]
-pub enum HeadlessEvent {
-    /// A webhook request the listener answered (after storing it), in full.
-    /// Shared, not copied: a delivery holds its whole parsed body.
-    WebhookReceived(std::sync::Arc<Delivery>),
-    /// A presence change of a watched conversation (also a presence chat line).
-    PresenceChanged { account: String, conversation_id: String, kind: PresenceKind, at: OffsetDateTime, text: String },
-    /// The notifications session failed and retries; agent replies still
-    /// arrive through the webhook.
-    NotificationsRetrying { account: String, error: String },
-    /// The answer to [`Command::SendMessage`]: the message as posted (with the
-    /// served image, if any) and what Genesys answered.
-    MessageSent { request: RequestId, message: Box<InboundMessage>, result: Result<Box<SentMessage>, Failure> },
-    /// The answer to [`Command::CustomerAct`].
-    CustomerActed { request: RequestId, result: Result<(), Failure> },
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod create;
 pub mod customer;
 mod error;
 mod headless;
+mod headless_event;
 mod presence;
 mod provision;
 mod requests;
