@@ -56,7 +56,7 @@ click 391 382 9                              # Start chat, wait for the scripted
 shot chat
 click 59 149                                 # Traffic
 type_at 283 54 "/hooks/"; sleep 0.5          # filter: the row order depends on timing
-click 560 133 1                              # the newest incoming webhook delivery
+click 560 158 1                              # the newest incoming webhook delivery
 click 283 54 0.3; xdotool key ctrl+a BackSpace; sleep 0.6   # clear the filter, keep the selection
 xdotool mousemove --window "$wid" 1100 20; sleep 0.3
 import -window "$wid" "$work/raw.png"; convert "$work/raw.png" -strip -define png:compression-level=9 "$out/traffic.png"
