@@ -276,10 +276,12 @@ pub async fn deliver_raw(
     let on_attempt = |a: &super::retry::Attempt| emit_attempt(state, kind, &url, a.number, &a.result);
     let secret = config.webhook_secret.clone();
     let http = &state.shared.http;
+    state.shared.sent.sending(message_id, &body);
     let (attempts, outcome) =
         super::retry::post_like_genesys(http, &url, &secret, &body, rules, lose_ack, on_attempt).await;
     record.attempts = attempts;
     record.outcome = outcome;
+    state.shared.sent.finished(message_id, &record.outcome);
     state.emit(EmulatorEvent::Delivery(record.clone()));
     record
 }

@@ -26,11 +26,14 @@ pub enum Permission {
     SupportedContentView,
     /// `messaging:integration:add`: create an integration (POST).
     IntegrationAdd,
+    /// `conversation:message:view`: a message's details (its delivery status).
+    MessageView,
 }
 
 impl Permission {
     /// Every permission (the default grant).
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
+        Permission::MessageView,
         Permission::IntegrationAdd,
         Permission::IntegrationView,
         Permission::IntegrationEdit,
@@ -51,6 +54,7 @@ impl Permission {
             Permission::RoutingMessageManage => "routing:message:manage",
             Permission::SupportedContentView => "messaging:supportedContent:view",
             Permission::IntegrationAdd => "messaging:integration:add",
+            Permission::MessageView => "conversation:message:view",
         }
     }
 }

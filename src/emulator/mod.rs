@@ -23,6 +23,7 @@ pub mod retry;
 pub mod rich;
 mod routes;
 pub mod script;
+mod sent;
 mod validate;
 
 use std::collections::HashMap;
@@ -119,6 +120,8 @@ struct Shared {
     http: reqwest::Client,
     cancel: CancellationToken,
     created: created::Created,
+    /// The agent's messages and their delivery status (message details).
+    sent: sent::SentMessages,
 }
 
 /// The emulator's state; cheap to clone (one `Arc`).
@@ -168,6 +171,7 @@ impl EmulatorState {
                 http,
                 cancel: CancellationToken::new(),
                 created: created::Created::default(),
+                sent: sent::SentMessages::default(),
             }),
         }
     }

@@ -66,7 +66,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Checks the bearer token, then the permission the operation needs.
-pub(super) fn authorize(state: &EmulatorState, headers: &HeaderMap, permission: Permission) -> Result<(), ApiError> {
+pub(crate) fn authorize(state: &EmulatorState, headers: &HeaderMap, permission: Permission) -> Result<(), ApiError> {
     if !super::super::token_valid(&state.shared.tokens, headers) {
         return Err(ApiError::BadCredentials);
     }

@@ -3,6 +3,7 @@
 //! downloads; faults, the rate limit and the request log in one middleware.
 
 mod auth;
+pub(crate) use auth::authorize;
 pub(crate) mod errors;
 mod inbound;
 mod integrations;
@@ -37,6 +38,7 @@ pub fn router(state: EmulatorState) -> Router {
         .route("/api/v2/conversations/messaging/threadingtimeline", get(integrations::threading_timeline))
         .route("/api/v2/routing/message/recipients/{id}", get(setup::recipient))
         .route("/api/v2/conversations/messaging/supportedcontent/{id}", get(setup::supported_content))
+        .route("/api/v2/conversations/messages/{id}/details", get(super::sent::details))
         .route(&format!("{INBOUND}/message"), post(inbound::message))
         .route(&format!("{INBOUND}/event"), post(inbound::event))
         .route(&format!("{INBOUND}/receipt"), post(inbound::receipt))
