@@ -3,6 +3,7 @@
 //! an image, is refused with the reason before anything is posted.
 
 mod engine_support;
+mod support;
 
 use genesys_desk::config::{Environment, defaults};
 use genesys_desk::engine::command::ToastLevel;
@@ -124,4 +125,43 @@ async fn a_quick_reply_picked_reaches_the_agent_who_answers_it() {
     let reply = until(&mut engine, &agent_said(MessageKind::Text)).await;
     engine.shutdown().await;
     assert!(reply.text.contains("Track my order"), "the agent answers the pick: {}", reply.text);
+}
+
+/// "Send as Genesys" posts a delivery signed with the account's webhook
+/// secret to the user's middleware and reports each attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_as_genesys_signs_with_the_accounts_secret_and_reports_attempts() {
+    let setup = engine_support::emulator_and_home().await;
+    let mut hook = support::start_hook(200).await;
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    loop {
+        if let Some(Event::ListenerStarted { addr, .. }) = engine.next().await {
+            setup.deliver_to(addr);
+            break;
+        }
+    }
+    let request = genesys_desk::engine::as_genesys::AsGenesys {
+        env: Environment::Development,
+        account: defaults::EMULATOR_ACCOUNT.into(),
+        url: hook.url(),
+        kind: "typing".into(),
+        text: String::new(),
+    };
+    engine.send(Command::DeliverAsGenesys(request));
+    let mut attempts = Vec::new();
+    let result = loop {
+        match engine.next().await {
+            Some(Event::AsGenesysAttempt { text }) => attempts.push(text),
+            Some(Event::AsGenesysDone { result }) => break result,
+            Some(_) => {}
+            None => panic!("the engine stopped"),
+        }
+    };
+    engine.shutdown().await;
+    assert_eq!(result, Ok("delivered: HTTP 200 on attempt 1".to_string()));
+    assert_eq!(attempts.len(), 1);
+    let got = hook.next(std::time::Duration::from_secs(5)).await;
+    let signature = got.signature.unwrap_or_default();
+    assert!(genesys_desk::webhook::signature::is_valid(defaults::EMULATOR_WEBHOOK_SECRET, &got.body, &signature));
+    assert!(String::from_utf8_lossy(&got.body).contains("\"eventType\":\"Typing\""));
 }

@@ -143,3 +143,24 @@ fn the_signature_lab_checks_a_captured_delivery_against_the_accounts_secret() {
     ui.harness.get_by_label("Signature invalid");
     assert!(ui.harness.query_by_label_contains(EMULATOR_WEBHOOK_SECRET).is_none(), "the secret is never shown");
 }
+
+#[test]
+fn send_as_genesys_posts_to_the_url_and_shows_each_attempt() {
+    let mut ui = ui_support::app_on(View::Traffic);
+    ui.harness.get_by_label("Send as Genesys…").click();
+    ui.settle();
+    ui.harness.state_mut().views.as_genesys.url = "http://127.0.0.1:9/webhook".into();
+    ui.settle();
+    ui.harness.get_by_label("Send").click();
+    ui.settle();
+    let commands = ui.take_commands();
+    let [Command::DeliverAsGenesys(request)] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!(
+        (request.account.as_str(), request.url.as_str(), request.kind.as_str()),
+        ("Emulator", "http://127.0.0.1:9/webhook", "text")
+    );
+    ui.feed(Event::AsGenesysAttempt { text: "attempt 1 +0.0 s: HTTP 503".into() });
+    ui.feed(Event::AsGenesysDone { result: Ok("delivered: HTTP 200 on attempt 2".into()) });
+    ui.harness.get_by_label("attempt 1 +0.0 s: HTTP 503");
+    ui.harness.get_by_label("delivered: HTTP 200 on attempt 2");
+}

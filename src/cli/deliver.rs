@@ -7,14 +7,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{Value, json};
 
 use super::output::{out, printable};
 use super::{CliError, CliResult};
-use crate::config::defaults::{EMULATOR_INTEGRATION_ID, EMULATOR_INTEGRATION_NAME};
+use crate::config::defaults::EMULATOR_INTEGRATION_ID;
 use crate::emulator::DeliveryOutcome;
 use crate::emulator::retry::{RetryRules, post_like_genesys};
-use crate::genesys::types::now_iso;
 
 #[derive(Debug, Args)]
 pub struct DeliverArgs {
@@ -60,7 +58,8 @@ pub fn run(_home: Option<PathBuf>, args: DeliverArgs) -> CliResult {
         retries: 5,
         delay: seconds(args.retry_delay, "--retry-delay")?,
     };
-    let body = serde_json::to_vec(&payload(&args)).map_err(|e| CliError::Failed(e.to_string()))?;
+    let payload = crate::emulator::outbound::payload(&args.kind, &args.text, &args.customer, &args.integration_id);
+    let body = serde_json::to_vec(&payload).map_err(|e| CliError::Failed(e.to_string()))?;
     let runtime = super::runtime()?;
     let http = reqwest::Client::builder().no_proxy().build().map_err(|e| CliError::Failed(e.to_string()))?;
     out(&format!("delivering a {} to {} (signed, Genesys' retry rules)", args.kind, printable(url.as_str())));
@@ -88,43 +87,4 @@ pub fn run(_home: Option<PathBuf>, args: DeliverArgs) -> CliResult {
         }
         DeliveryOutcome::NoWebhook => Err(CliError::Failed("no URL".into())),
     }
-}
-
-/// The outbound payload, shaped like Genesys' webhook messages.
-fn payload(args: &DeliverArgs) -> Value {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let mut message = json!({
-        "id": id,
-        "channel": {
-            "id": args.integration_id, "messageId": id, "platform": "Open", "type": "Private",
-            "to": { "id": args.customer, "idType": "Opaque" },
-            "from": { "nickname": EMULATOR_INTEGRATION_NAME, "id": args.integration_id, "idType": "Opaque" },
-            "time": now_iso(),
-        },
-        "conversationId": uuid::Uuid::new_v4().to_string(),
-        "direction": "Outbound",
-        "originatingEntity": "Human",
-        "type": "Text",
-        "text": args.text,
-    });
-    match args.kind.as_str() {
-        "typing" => {
-            message["type"] = json!("Event");
-            message["events"] = json!([{ "eventType": "Typing", "typing": { "type": "On", "duration": 5000 } }]);
-        }
-        "receipt" => {
-            message["type"] = json!("Receipt");
-            message["status"] = json!("Delivered");
-            message["isFinalReceipt"] = json!(true);
-            message["direction"] = json!("Inbound");
-        }
-        "structured" => {
-            if let Some((_, content)) = crate::emulator::rich::for_keyword("menu") {
-                message["type"] = json!("Structured");
-                message["content"] = content;
-            }
-        }
-        _ => {}
-    }
-    message
 }

@@ -19,6 +19,7 @@ mod config;
 mod created;
 mod faults;
 pub mod notifications;
+pub mod outbound;
 pub mod retry;
 pub mod rich;
 mod routes;

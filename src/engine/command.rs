@@ -146,6 +146,9 @@ pub enum Command {
         originating_message_id: String,
         response: crate::genesys::types::structured::ButtonResponse,
     },
+    /// Posts a delivery as Genesys would to the user's middleware; answers
+    /// `AsGenesysAttempt`s and `AsGenesysDone`.
+    DeliverAsGenesys(crate::engine::as_genesys::AsGenesys),
     /// A customer typing event in the thread (the compose box sends it, at most every 5 s).
     SendTyping {
         env: Environment,
@@ -366,6 +369,14 @@ pub enum Event {
     RunFinished {
         run_id: String,
         report: Box<crate::scenario::report::RunReport>,
+    },
+    /// One attempt of "Send as Genesys": its number, start and answer.
+    AsGenesysAttempt {
+        text: String,
+    },
+    /// "Send as Genesys" finished: delivered, or why not.
+    AsGenesysDone {
+        result: Result<String, String>,
     },
     /// An account's listener fault mode changed (None: off).
     FaultSet {

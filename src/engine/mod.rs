@@ -11,6 +11,7 @@
 //! - `chat`, `presence`, `traffic`, `requests`: the work behind the commands.
 
 mod accounts;
+pub mod as_genesys;
 pub mod bind;
 mod chat;
 pub mod command;

@@ -193,6 +193,7 @@ impl Engine {
             Command::StopRun { run_id } => self.stop_run(&run_id),
             Command::RecordRun(run) => self.record_run(*run),
             Command::SetFault { account, fault } => self.set_fault(account, fault),
+            Command::DeliverAsGenesys(request) => self.deliver_as_genesys(request),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);
             }

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod agent_knobs;
+pub mod as_genesys;
 pub mod chat;
 pub mod dialogs;
 pub mod fault;
@@ -37,6 +38,7 @@ pub struct Views {
     pub traffic: traffic::TrafficView,
     pub runs: runs::RunsView,
     pub signature_lab: signature_lab::SignatureLabView,
+    pub as_genesys: as_genesys::AsGenesysView,
     pub settings: settings::SettingsView,
     pub toasts: toasts::ToastsView,
 }
@@ -71,6 +73,9 @@ impl Views {
                 if self.traffic.take_open_lab() {
                     self.signature_lab.open = true;
                 }
+                if self.traffic.take_open_as_genesys() {
+                    self.as_genesys.open = true;
+                }
             }
             View::Runs => self.runs.ui(ui, state, selection, commands, dialogs),
             View::Settings => self.settings.ui(ui, state, selection, commands),
@@ -84,6 +89,7 @@ impl Views {
             selection.view = View::Chats;
         }
         self.signature_lab.ui(ui.ctx(), state, selection);
+        self.as_genesys.ui(ui.ctx(), state, selection, commands);
         self.toasts.ui(ui.ctx(), state);
     }
 
@@ -93,6 +99,7 @@ impl Views {
         self.chat.on_event(event);
         self.traffic.on_event(event);
         self.settings.on_event(event);
+        self.as_genesys.on_event(event);
     }
 }
 

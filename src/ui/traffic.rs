@@ -23,12 +23,18 @@ pub struct TrafficView {
     /// A delivery to open in the signature lab, or the lab empty (`open_lab`).
     lab: Option<TrafficEntry>,
     open_lab: bool,
+    open_as_genesys: bool,
 }
 
 impl TrafficView {
     /// The delivery "Signature lab" was pressed on, once.
     pub fn take_lab_request(&mut self) -> Option<TrafficEntry> {
         self.lab.take()
+    }
+
+    /// Whether "Send as Genesys…" was pressed, once.
+    pub fn take_open_as_genesys(&mut self) -> bool {
+        std::mem::take(&mut self.open_as_genesys)
     }
 
     /// Whether "Signature lab…" was pressed, once.
@@ -57,6 +63,7 @@ impl TrafficView {
             ui.horizontal(|ui| {
                 super::fault::fault_ui(ui, state, selection, commands);
                 self.open_lab |= ui.button("Signature lab…").clicked();
+                self.open_as_genesys |= ui.button("Send as Genesys…").clicked();
             });
         });
         let selected = self.selected.and_then(|seq| state.traffic.by_seq(seq));
