@@ -98,3 +98,13 @@ async fn a_4xx_is_final_and_a_429_is_retried() {
     assert_eq!(record.attempts, 6, "the first attempt and Genesys' 5 retries");
     assert_eq!(statuses.len(), 6);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_is_retried_like_a_timeout_until_genesys_gives_up() {
+    let Delivered { record, statuses, details } = deliver_with(Fault::Drop, fast()).await;
+    assert_eq!(record.attempts, 6, "the first attempt and Genesys' 5 retries");
+    let DeliveryOutcome::GaveUp { last } = &record.outcome else { panic!("{:?}", record.outcome) };
+    assert!(last.starts_with("connection failed"), "{last}");
+    assert_eq!(statuses.len(), 6, "every attempt is a row");
+    assert_eq!(details, "delivery-failed");
+}

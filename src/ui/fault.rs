@@ -10,7 +10,7 @@ use crate::engine::command::Command;
 use crate::webhook::fault::Fault;
 
 /// The modes offered, with what they do in words.
-fn choices() -> [(Fault, &'static str); 6] {
+fn choices() -> [(Fault, &'static str); 7] {
     use std::time::Duration;
     [
         (Fault::Status(503), "answer 503"),
@@ -19,6 +19,7 @@ fn choices() -> [(Fault, &'static str); 6] {
         (Fault::Status(400), "answer 400 (not retried)"),
         (Fault::Delay(Duration::from_secs(12)), "answer after 12 s (past Genesys' 10 s timeout)"),
         (Fault::FailFirst { attempts: 2, status: 503 }, "fail the first 2 attempts, then accept"),
+        (Fault::Drop, "close the connection without answering"),
     ]
 }
 

@@ -18,7 +18,13 @@ pub enum Fault {
     Delay(Duration),
     /// `status` for the first `attempts` attempts of each delivery, then `200`.
     FailFirst { attempts: u32, status: u16 },
+    /// Close the connection without answering (Genesys sees a failed connection and retries).
+    Drop,
 }
+
+/// A connection's hang-up: cancelling it closes that connection without an answer.
+#[derive(Debug, Clone, Default)]
+pub struct Hangup(pub tokio_util::sync::CancellationToken);
 
 impl Fault {
     /// The answer to attempt `attempt` (1 = first): its status and how long to wait before it.
@@ -29,6 +35,8 @@ impl Fault {
             Fault::Delay(delay) => (StatusCode::OK, delay),
             Fault::FailFirst { attempts, status: code } if attempt <= attempts => (status(code), Duration::ZERO),
             Fault::FailFirst { .. } => (StatusCode::OK, Duration::ZERO),
+            // Never sent: the connection is closed instead.
+            Fault::Drop => (StatusCode::SERVICE_UNAVAILABLE, Duration::ZERO),
         }
     }
 
@@ -36,6 +44,9 @@ impl Fault {
     pub fn explain(self, status: StatusCode, attempt: u32) -> String {
         match self {
             Fault::Delay(delay) => format!("fault mode: answered after {} s on purpose", delay.as_secs_f32()),
+            Fault::Drop => {
+                format!("fault mode drop: attempt {attempt}: connection closed without an answer on purpose")
+            }
             _ if status == StatusCode::OK => format!("fault mode {self}: attempt {attempt} accepted"),
             _ => format!("fault mode {self}: attempt {attempt} answered {} on purpose", status.as_u16()),
         }
@@ -48,6 +59,7 @@ impl std::fmt::Display for Fault {
             Fault::Status(code) => write!(f, "{code}"),
             Fault::Delay(delay) => write!(f, "delay:{}", humantime::format_duration(*delay)),
             Fault::FailFirst { attempts, status } => write!(f, "fail-first:{attempts}:{status}"),
+            Fault::Drop => write!(f, "drop"),
         }
     }
 }
@@ -57,12 +69,15 @@ impl FromStr for Fault {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Fault, String> {
-        let help = "write 429, 500 or 503 (any 4xx/5xx status), delay:12s, fail-first:2 or fail-first:2:429";
+        let help = "write 429, 500 or 503 (any 4xx/5xx status), delay:12s, drop, fail-first:2 or fail-first:2:429";
         let code = |t: &str| match t.trim().parse::<u16>() {
             Ok(code) if (400..600).contains(&code) => Ok(code),
             _ => Err(format!("fault \"{text}\": \"{t}\" is not a 4xx or 5xx status: {help}")),
         };
         let text = text.trim();
+        if text == "drop" {
+            return Ok(Fault::Drop);
+        }
         if let Some(delay) = text.strip_prefix("delay:") {
             let delay = humantime::parse_duration(delay.trim())
                 .map_err(|e| format!("fault \"{text}\": \"{delay}\" is not a duration ({e}): {help}"))?;
@@ -95,6 +110,7 @@ pub(super) async fn answer(
     let (status, delay) = fault.answer(attempt);
     let explanation = fault.explain(status, attempt);
     let latency = traffic.latency_ms.unwrap_or(0) + delay.as_millis() as u64;
+    // A dropped connection is recorded as a 503 row: no answer was sent (the note says so).
     traffic.status = Some(status.as_u16());
     traffic.latency_ms = Some(latency);
     traffic.explanation = Some(explanation.clone());
@@ -121,6 +137,7 @@ mod tests {
         assert_eq!("429".parse::<Fault>(), Ok(Fault::Status(429)));
         assert_eq!("delay:12s".parse::<Fault>(), Ok(Fault::Delay(Duration::from_secs(12))));
         assert_eq!("fail-first:1:500".parse::<Fault>(), Ok(Fault::FailFirst { attempts: 1, status: 500 }));
+        assert_eq!("drop".parse::<Fault>(), Ok(Fault::Drop));
         for bad in ["200", "fail-first:0", "delay:soon", "teapot"] {
             assert!(bad.parse::<Fault>().is_err_and(|e| e.contains("write 429")), "{bad}");
         }

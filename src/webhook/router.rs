@@ -268,6 +268,7 @@ impl Judged {
 async fn receive(
     State(state): State<ListenerState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    hangup: Option<Extension<super::fault::Hangup>>,
     Path(path_name): Path<String>,
     uri: Uri,
     headers: HeaderMap,
@@ -317,6 +318,10 @@ async fn receive(
     delivery.traffic = traffic;
     // Work after storing (showing it) never delays the answer.
     let _ = state.inner.sink.send(delivery);
+    if let (Some(super::fault::Fault::Drop), Some(Extension(hangup))) = (fault.filter(|_| outcome.is_ok()), hangup) {
+        hangup.0.cancel();
+        std::future::pending::<()>().await;
+    }
     tokio::time::sleep(delay).await;
     outcome.map(|()| answer)
 }

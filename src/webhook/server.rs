@@ -230,8 +230,11 @@ async fn serve(tcp: TcpListener, app: Router, limits: ListenerLimits, cancel: Ca
             },
         };
         // With the peer address, so the router can tell local callers (router::local_caller).
-        let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
-        let conn = Connection { builder: Arc::clone(&builder), app, idle: limits.idle_timeout };
+        // The hang-up lets a fault mode drop this connection without an answer.
+        let hangup = super::fault::Hangup::default();
+        let app =
+            app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))).layer(axum::Extension(hangup.clone()));
+        let conn = Connection { builder: Arc::clone(&builder), app, idle: limits.idle_timeout, hangup };
         let (stop, abort) = (cancel.clone(), abort.clone());
         connections.spawn(async move {
             conn.run(stream, stop, abort).await;
@@ -256,6 +259,7 @@ struct Connection {
     builder: Arc<auto::Builder<TokioExecutor>>,
     app: Router,
     idle: Duration,
+    hangup: super::fault::Hangup,
 }
 
 impl Connection {
@@ -277,6 +281,7 @@ impl Connection {
                 }
                 () = activity.idle_for(self.idle) => return,
                 () = abort.cancelled() => return,
+                () = self.hangup.0.cancelled() => return,
                 () = stop.cancelled(), if !stopping => {
                     stopping = true;
                     conn.as_mut().graceful_shutdown();
