@@ -165,3 +165,16 @@ async fn send_as_genesys_signs_with_the_accounts_secret_and_reports_attempts() {
     assert!(genesys_desk::webhook::signature::is_valid(defaults::EMULATOR_WEBHOOK_SECRET, &got.body, &signature));
     assert!(String::from_utf8_lossy(&got.body).contains("\"eventType\":\"Typing\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_type_the_supported_content_profile_refuses_is_stopped_before_posting() {
+    let setup = engine_support::emulator_and_home().await;
+    setup.emulator.update_config(|c| c.images_allowed = false);
+    let png = setup.home.path().join("photo.png");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/emulator/agent.png"), &png).unwrap();
+    let text = refusal(&setup, &png).await;
+    assert!(text.contains("photo.png is image/png, which the integration's supported content profile"), "{text}");
+    assert!(text.contains("Admin > Message > Supported Content"), "{text}");
+    let posted = setup.emulator.requests().into_iter().filter(|r| r.path.contains("/inbound/open/message")).count();
+    assert_eq!(posted, 0, "nothing reached Genesys");
+}

@@ -145,9 +145,11 @@ pub fn public_base_required(account: &Account) -> bool {
 pub(super) async fn serve_image(
     shared: &Shared,
     account: &Account,
+    client: &Client,
     path: &Path,
 ) -> Result<(ImageRef, Option<String>), ImageError> {
     check_image(path).await?;
+    allowed_by_profile(client, path).await?;
     let media = lock(&shared.media).clone().ok_or(ImageError::NoListener)?;
     let base = match &account.public_webhook_base {
         Some(public) => public.clone(),
@@ -179,9 +181,24 @@ async fn check_image(path: &Path) -> Result<(), ImageError> {
     Ok(())
 }
 
+/// Refuses an image type the integration's supported content profile does not
+/// let customers send (`mediaTypes.allow.inbound`); when the profile cannot be
+/// read (none, refused, unreachable) the image goes and Genesys decides.
+async fn allowed_by_profile(client: &Client, path: &Path) -> Result<(), ImageError> {
+    let Some(mime) = mime_guess::from_path(path).first() else { return Ok(()) };
+    let Ok(integration) = client.integration().await else { return Ok(()) };
+    let Some(id) = integration.supported_content.map(|r| r.id).filter(|id| !id.is_empty()) else { return Ok(()) };
+    let Ok(content) = client.supported_content(&id).await else { return Ok(()) };
+    if crate::genesys::types::setup::media_allowed(&content.allowed(true), mime.essence_str()) {
+        return Ok(());
+    }
+    let profile = content.name.clone().or(content.id.clone()).unwrap_or(id);
+    Err(ImageError::NotAllowed { path: path.to_path_buf(), mime: mime.essence_str().to_string(), profile })
+}
+
 /// Sends a local image as a customer message of the thread.
 async fn post_image(shared: Shared, account: Account, client: Client, customer_id: String, path: PathBuf) {
-    let (image, local_path) = match serve_image(&shared, &account, &path).await {
+    let (image, local_path) = match serve_image(&shared, &account, &client, &path).await {
         Ok(served) => served,
         Err(e) => return shared.toast(ToastLevel::Error, e.to_string()),
     };

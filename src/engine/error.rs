@@ -82,6 +82,11 @@ pub enum ImageError {
     TooLarge { path: PathBuf, size: u64 },
     #[error("{} is not an image ({mime}): attach a PNG, JPEG or GIF", path.display())]
     NotAnImage { path: PathBuf, mime: String },
+    #[error(
+        "{} is {mime}, which the integration's supported content profile \"{profile}\" does not let customers send: \
+         attach another type, or allow it in Admin > Message > Supported Content", path.display()
+    )]
+    NotAllowed { path: PathBuf, mime: String, profile: String },
 }
 
 /// A traffic export that did not produce its file.

@@ -134,7 +134,7 @@ impl Post {
 
     async fn send(&mut self, shared: &Shared) -> Result<Box<genesys::SentMessage>, Failure> {
         if let Some(path) = &self.local_image {
-            let (image, _) = serve_image(shared, &self.account, path).await?;
+            let (image, _) = serve_image(shared, &self.account, &self.client, path).await?;
             self.message.image = Some(image);
         }
         Ok(Box::new(self.client.send_message(&self.message).await?))
