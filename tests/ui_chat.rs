@@ -298,3 +298,18 @@ fn clicking_a_quick_reply_or_a_card_button_answers_the_structured_message() {
     assert_eq!(answers, expected);
     ui.harness.get_by_label("Details"); // a link, not an answer
 }
+
+#[test]
+fn an_unknown_structured_type_is_named_and_its_raw_json_can_be_opened() {
+    let mut ui = ui_support::app_on(View::Chats);
+    let raw =
+        r#"{"id":"msg-agent-1","type":"Structured","content":[{"contentType":"Form","form":{"title":"Survey"}}]}"#;
+    let form = ChatMessage { kind: MessageKind::Structured, raw: Some(raw.into()), ..agent_reply("") };
+    ui.feed(Event::ChatMessageAdded(form));
+    ui.harness.state_mut().views.chat.select_thread(Some(ThreadKey::new("Emulator", "cust-1")));
+    ui.settle();
+    ui.harness.get_by_label("[Form content, not drawn by this version]");
+    ui.harness.get_by_label("Raw JSON").click();
+    ui.settle();
+    ui.harness.get_by_label_contains("\"title\": \"Survey\"");
+}

@@ -60,7 +60,13 @@ pub(super) fn structured_ui(ui: &mut Ui, msg: &ChatMessage) -> Option<ButtonResp
                 ui.label(text);
             }
             Structured::Unknown(kind) => {
-                ui.weak(format!("[{kind} content: see the raw message in Traffic]"));
+                ui.weak(format!("[{kind} content, not drawn by this version]"));
+                let pretty = serde_json::from_str::<serde_json::Value>(raw)
+                    .and_then(|v| serde_json::to_string_pretty(&v))
+                    .unwrap_or_else(|_| raw.to_string());
+                egui::CollapsingHeader::new("Raw JSON").show(ui, |ui| {
+                    ui.add(egui::Label::new(RichText::new(pretty).monospace()).wrap());
+                });
             }
         });
     }
