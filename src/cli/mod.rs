@@ -10,6 +10,7 @@ pub mod listen;
 pub mod output;
 pub mod scenario;
 pub mod send;
+mod shell;
 mod tunnel;
 pub mod verify;
 
@@ -19,7 +20,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "genesys-desk", version, about = "Workbench for Genesys Cloud Open Messaging integrations")]
+#[command(
+    name = "genesys-desk",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("GENESYS_DESK_COMMIT"), ")"),
+    about = "Workbench for Genesys Cloud Open Messaging integrations"
+)]
 pub struct Cli {
     /// Keep config and data under this folder instead of the per-user default.
     #[arg(long, global = true, env = "GENESYS_DESK_HOME", value_name = "DIR")]
@@ -49,6 +54,13 @@ pub enum Command {
     /// Act as Genesys toward your middleware: post a signed delivery to URL,
     /// retrying its answers by Genesys' rules.
     Deliver(deliver::DeliverArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout.
+    Man,
     /// Run repeatable handoff tests: a scenario file, many simulated customers.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -97,6 +109,8 @@ pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
         Command::Integration(cmd) => integration::run(home, cmd),
         Command::Scenario(cmd) => scenario::run(home, cmd),
         Command::Deliver(args) => deliver::run(home, args),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
