@@ -13,17 +13,13 @@ use super::listen::listener_addr;
 use super::output::{printable, stop_signal};
 use super::verify::{AccountArgs, resolve_account};
 use super::{CliError, CliResult};
+use crate::config::Environment;
 use crate::config::defaults::EMULATOR_ACCOUNT;
-use crate::config::{Account, Environment};
 use crate::engine::bind::{DEFAULT_LISTENER_ADDR, parse_bind};
 use crate::engine::{self, EngineConfig, ListenerSetup};
 use crate::scenario::report::RunReport;
 use crate::scenario::run::{RunOptions, RunProgress, RunStatus};
 use crate::webhook::WebhookAccount;
-
-/// API calls a minute for all customers together against a real org: below
-/// Genesys' 300 per minute per OAuth client, which other tools share.
-const DEFAULT_RATE: u32 = 240;
 
 #[derive(Debug, Subcommand)]
 pub enum ScenarioCommand {
@@ -85,7 +81,7 @@ pub fn run(home: Option<PathBuf>, cmd: ScenarioCommand) -> CliResult {
         account: account.name.clone(),
         customers: args.customers,
         concurrency: args.concurrency,
-        rate_per_minute: rate(args.rate, &account),
+        rate_per_minute: crate::scenario::pace::rate(args.rate, &account),
         timeout: Duration::from_secs(args.timeout),
         run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
     };
@@ -127,22 +123,6 @@ pub fn run(home: Option<PathBuf>, cmd: ScenarioCommand) -> CliResult {
             report.customers.len()
         )))
     }
-}
-
-/// `--rate`, or the default: none against a loopback emulator, else 240 a minute.
-fn rate(rate: Option<u32>, account: &Account) -> Option<u32> {
-    match rate {
-        Some(0) => None,
-        Some(r) => Some(r),
-        None if is_loopback(&account.host.api_base()) => None,
-        None => Some(DEFAULT_RATE),
-    }
-}
-
-fn is_loopback(base: &str) -> bool {
-    url::Url::parse(base).ok().and_then(|u| u.host_str().map(str::to_string)).is_some_and(|h| {
-        h == "localhost" || h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-    })
 }
 
 /// A progress bar on a terminal; a line per finished customer otherwise.

@@ -5,6 +5,27 @@
 
 use std::time::{Duration, Instant};
 
+/// API calls a minute for all customers together against a real org: below
+/// Genesys' 300 per minute per OAuth client, which other tools share.
+pub const DEFAULT_RATE: u32 = 240;
+
+/// The pacing of a run as `account`: `asked` (0: none), or by default none
+/// against a loopback host (the emulator) and [`DEFAULT_RATE`] against an org.
+pub fn rate(asked: Option<u32>, account: &crate::config::Account) -> Option<u32> {
+    match asked {
+        Some(0) => None,
+        Some(r) => Some(r),
+        None if is_loopback(&account.host.api_base()) => None,
+        None => Some(DEFAULT_RATE),
+    }
+}
+
+fn is_loopback(base: &str) -> bool {
+    url::Url::parse(base).ok().and_then(|u| u.host_str().map(str::to_string)).is_some_and(|h| {
+        h == "localhost" || h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    })
+}
+
 /// A call every `60 s / rate`, or no pacing.
 #[derive(Debug)]
 pub struct Pacer {
@@ -38,6 +59,17 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_org_is_paced_by_default_and_a_loopback_emulator_is_not() {
+        let emulator = crate::config::defaults::emulator_account_draft().parse().unwrap_or_else(|e| panic!("{e:?}"));
+        let mut draft = crate::config::defaults::emulator_account_draft();
+        draft.host = "mypurecloud.ie".into();
+        let org = draft.parse().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(rate(None, &emulator), None);
+        assert_eq!(rate(None, &org), Some(DEFAULT_RATE));
+        assert_eq!((rate(Some(0), &org), rate(Some(60), &emulator)), (None, Some(60)));
+    }
 
     #[test]
     fn calls_are_spread_at_the_rate() {

@@ -122,7 +122,10 @@ impl RunsView {
             if start.clicked()
                 && let Some(account) = account
             {
-                commands.push(Command::StartRun(self.request(selection, account)));
+                let stored = state.accounts.of(selection.env).iter().find(|a| a.name == account);
+                let pace = crate::scenario::pace::DEFAULT_RATE;
+                let rate = stored.map_or(Some(pace), |a| crate::scenario::pace::rate(None, a));
+                commands.push(Command::StartRun(self.request(selection, account, rate)));
             }
             if let Some(run) = state.runs.current.as_ref().filter(|_| running)
                 && ui.button("Stop").clicked()
@@ -135,7 +138,7 @@ impl RunsView {
         });
     }
 
-    fn request(&mut self, selection: &Selection, account: String) -> RunRequest {
+    fn request(&mut self, selection: &Selection, account: String, rate_per_minute: Option<u32>) -> RunRequest {
         let run_id = format!("w{}-{}", self.next_run, &uuid::Uuid::new_v4().simple().to_string()[..6]);
         self.next_run += 1;
         RunRequest {
@@ -145,8 +148,8 @@ impl RunsView {
             account,
             customers: self.customers,
             concurrency: self.concurrency,
-            // The window's emulator has no limit; a real org is paced as the command line paces it.
-            rate_per_minute: (!account_is_local(selection)).then_some(240),
+            // Paced as the command line paces it: none for the emulator, 240 a minute for an org.
+            rate_per_minute,
         }
     }
 
@@ -181,11 +184,6 @@ impl RunsView {
             plot_ui(&mut columns[1], &run.rows);
         });
     }
-}
-
-/// Whether the selected account talks to a loopback host (the emulator).
-fn account_is_local(selection: &Selection) -> bool {
-    selection.account.as_deref() == Some(crate::config::defaults::EMULATOR_ACCOUNT)
 }
 
 /// The customers; returns the number of a clicked one.
