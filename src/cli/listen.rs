@@ -235,7 +235,7 @@ fn print_batch(first: Event, engine: &mut HeadlessEngine, json: bool) {
     while let Some(e) = event.take() {
         match &e {
             Event::Headless(HeadlessEvent::WebhookReceived(d)) => {
-                lines.push_str(&if json { delivery_json(d).to_string() } else { delivery_line(d) });
+                lines.push_str(&delivery_text(d, json));
                 lines.push('\n');
             }
             other => print_event(other, json),
@@ -259,7 +259,12 @@ pub(super) fn print_event(event: &Event, json: bool) {
 }
 
 fn print_delivery(d: &Delivery, json: bool) {
-    out(&if json { delivery_json(d).to_string() } else { delivery_line(d) });
+    out(&delivery_text(d, json));
+}
+
+/// A delivery's line: text, or one JSON object (`--json`).
+fn delivery_text(d: &Delivery, json: bool) -> String {
+    if json { delivery_json(d).to_string() } else { delivery_line(d) }
 }
 
 #[cfg(test)]
