@@ -10,11 +10,25 @@ use crate::genesys::types::structured::{ButtonKind, ButtonResponse};
 use crate::model::ChatMessage;
 use crate::model::structured::{Card, Structured, parse};
 
+/// Parses a message's JSON once while it stays on screen (egui's frame cache
+/// keeps a result as long as it is asked for every frame), not every frame.
+#[derive(Default)]
+struct Parser;
+
+impl egui::cache::ComputerMut<&str, Vec<Structured>> for Parser {
+    fn compute(&mut self, raw: &str) -> Vec<Structured> {
+        parse(raw)
+    }
+}
+
+type ParsedCache = egui::cache::FrameCache<Vec<Structured>, Parser>;
+
 /// Draws `msg`'s structured content; the answer clicked, if any.
 pub(super) fn structured_ui(ui: &mut Ui, msg: &ChatMessage) -> Option<ButtonResponse> {
     let raw = msg.raw.as_deref()?;
+    let items = ui.ctx().memory_mut(|mem| mem.caches.cache::<ParsedCache>().get(raw).clone());
     let mut clicked = None;
-    for (i, item) in parse(raw).into_iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         ui.push_id(i, |ui| match item {
             Structured::QuickReplies { title, replies } => {
                 if let Some(title) = title {
