@@ -8,8 +8,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
-use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
+use genesys_desk::config::Paths;
 
 const SCENARIO: &str =
     "name: cli\nsteps:\n  - say: \"hello {n}\"\n  - expect_reply: { contains: \"hello\", within: 2s }\n";
@@ -42,13 +41,7 @@ async fn org() -> Org {
     let emulator = support::start_emulator(support::fast_config()).await;
     let port = free_port();
     emulator.update_config(|c| c.webhook_url = Some(format!("http://127.0.0.1:{port}/hooks/Emulator")));
-    let home = tempfile::tempdir().unwrap();
-    let paths = Paths::under(home.path());
-    let mut store =
-        AccountStore::open_with_secrets(&paths, Secrets::open_with(&paths, SecretStoreChoice::File).unwrap()).unwrap();
-    store
-        .save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &support::draft_for(&emulator.url()))
-        .unwrap();
+    let home = support::home_for(&emulator);
     std::fs::write(home.path().join("s.yaml"), SCENARIO).unwrap();
     Org { emulator, home, port }
 }

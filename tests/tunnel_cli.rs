@@ -7,8 +7,7 @@
 
 mod support;
 
-use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
-use genesys_desk::config::{AccountStore, Environment, Paths, defaults};
+use genesys_desk::config::defaults;
 use genesys_desk::webhook::signature::sign;
 
 use std::io::{BufRead, BufReader};
@@ -105,13 +104,7 @@ struct Org {
 
 async fn org() -> Org {
     let emulator = support::start_emulator(support::fast_config()).await;
-    let home = tempfile::tempdir().unwrap();
-    let paths = Paths::under(home.path());
-    let secrets = Secrets::open_with(&paths, SecretStoreChoice::File).unwrap();
-    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
-    store
-        .save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &support::draft_for(&emulator.url()))
-        .unwrap();
+    let home = support::home_for(&emulator);
     let tools = tempfile::tempdir().unwrap();
     stand_in(tools.path());
     Org { emulator, home, tools }

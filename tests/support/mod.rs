@@ -133,3 +133,16 @@ pub async fn emulator_token(emulator: &RunningEmulator) -> String {
         .unwrap();
     body["access_token"].as_str().unwrap().to_string()
 }
+
+/// A temp home whose Emulator account points at `emulator` (secrets in the
+/// 0600 file, as the command line finds them with GENESYS_DESK_SECRET_STORE=file).
+pub fn home_for(emulator: &RunningEmulator) -> tempfile::TempDir {
+    use genesys_desk::config::secrets::{SecretStoreChoice, Secrets};
+    use genesys_desk::config::{AccountStore, Environment, Paths};
+    let home = tempfile::tempdir().unwrap();
+    let paths = Paths::under(home.path());
+    let secrets = Secrets::open_with(&paths, SecretStoreChoice::File).unwrap();
+    let mut store = AccountStore::open_with_secrets(&paths, secrets).unwrap();
+    store.save(Environment::Development, Some(defaults::EMULATOR_ACCOUNT), &draft_for(&emulator.url())).unwrap();
+    home
+}
