@@ -9,39 +9,14 @@
 # Needs: xvfb xdotool imagemagick, ports 8786/8787 free, a built binary.
 # Usage: assets/screenshots/take.sh [path/to/genesys-desk]   (default target/debug)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-bin="${1:-$root/target/debug/genesys-desk}"
-out="${SHOTS_OUT:-$root/assets/screenshots}"
-display="${SHOTS_DISPLAY:-:91}"
-work="$(mktemp -d)"
-mkdir -p "$work/home" "$work/data" "$work/run"; chmod 700 "$work/run"
+default_display=:91
+# shellcheck source=assets/screenshots/lib.sh
+source "$(dirname "$0")/lib.sh"
+start_xvfb
+start_app
 
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-app=""
-cleanup() {
-  # `|| true` on each: under `set -e` a failing `wait` would end the trap early.
-  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; fi
-  kill "$xvfb" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-sleep 1
-export DISPLAY="$display"
-# A throw-away home: fresh first-run state, and eframe's remembered view
-# (XDG_DATA_HOME) does not leak in from a previous run.
-HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/home/.config" XDG_RUNTIME_DIR="$work/run" \
-  "$bin" --home "$work/desk" >"$work/app.log" 2>&1 &
-app=$!
-wid="$(xdotool search --sync --name '^genesys-desk$' | head -1)"
-sleep 3
-xdotool windowfocus --sync "$wid"   # no window manager: focus by hand or keys are lost
-
-click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep "${3:-0.6}"; }
 type_at() { click "$1" "$2" 0.3; xdotool type --delay 30 "$3"; sleep 0.2; }
-shot() { xdotool mousemove --window "$wid" 700 700; sleep 0.4; import -window "$wid" "$work/raw.png"
-         convert "$work/raw.png" -strip -define png:compression-level=9 "$out/$1.png"; echo "$out/$1.png"; }
-# Side navigation (x=59): Accounts 56, Verify 87, Chats 118, Traffic 149, Settings 180.
+# Side navigation (x=59): Accounts 56, Verify 87, Chats 118, Traffic 149, Runs 180, Settings 211.
 
 shot accounts
 click 59 87                                  # Verify
