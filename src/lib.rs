@@ -16,6 +16,7 @@ pub mod config;
 pub mod emulator;
 pub mod engine;
 pub mod genesys;
+pub mod logging;
 pub mod model;
 pub mod runtime;
 pub mod scenario;

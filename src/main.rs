@@ -12,14 +12,16 @@ use genesys_desk::cli::{self, Cli};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GENESYS_DESK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    // Printing completions or the man page (packaging) writes no log file.
+    let writes_files = !matches!(cli.command, Some(cli::Command::Completions { .. } | cli::Command::Man));
+    let paths = writes_files.then(|| genesys_desk::config::Paths::resolve(cli.home.as_deref()).ok()).flatten();
+    let _log = genesys_desk::logging::init(paths.as_ref());
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        command = cli.command.as_ref().map(cli::Command::name),
+        "started"
+    );
     match cli.command {
         Some(command) => cli::run(cli.home, command),
         None => genesys_desk::app::run(cli.home),

@@ -126,3 +126,39 @@ fn the_emulator_agent_knobs_are_applied_with_one_command() {
     assert!(!script.answers && script.transfers && script.wraps_up, "{script:?}");
     assert_eq!(script.reply_delay_max, None, "a fixed delay");
 }
+
+fn support_info(crash_report: Option<&str>) -> Event {
+    Event::Support(Box::new(genesys_desk::engine::support::SupportInfo {
+        log_dir: "/tmp/gd-home/data/logs".into(),
+        crash_report: crash_report.map(Into::into),
+        secret_store: Some("0600 file".into()),
+        os: "Debian GNU/Linux 12 (bookworm), linux x86_64".into(),
+    }))
+}
+
+#[test]
+fn settings_show_the_log_folder_and_open_it() {
+    let mut ui = ui_support::app_on(View::Settings);
+    ui.feed(support_info(None));
+    ui.harness.get_by_label("/tmp/gd-home/data/logs");
+    ui.harness.get_by_label("Open folder").click();
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![Command::OpenPath("/tmp/gd-home/data/logs".into())]);
+    ui.harness.get_by_label("Copy diagnostics").click();
+    ui.settle();
+    assert!(ui.take_commands().is_empty(), "copying is the window's own business");
+}
+
+#[test]
+fn a_crash_report_from_the_last_run_is_offered_until_dismissed() {
+    let mut ui = ui_support::app_on(View::Accounts);
+    let report = "/tmp/gd-home/data/logs/crash-20261128-101500.offered.txt";
+    ui.feed(support_info(Some(report)));
+    ui.harness.get_by_label("genesys-desk closed unexpectedly last time. A report without secrets was saved:");
+    ui.harness.get_by_label("Open report").click();
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![Command::OpenPath(report.into())]);
+    ui.harness.get_by_label("Dismiss").click();
+    ui.settle();
+    assert!(ui.harness.query_by_label("Open report").is_none(), "dismissed for this run");
+}

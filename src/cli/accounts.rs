@@ -145,6 +145,7 @@ pub fn paths(home: Option<PathBuf>) -> CliResult {
     println!("secrets file:  {}", paths.secrets_file().display());
     println!("history db:    {}", paths.history_db().display());
     println!("media dir:     {}", paths.media_dir().display());
+    println!("log dir:       {}", paths.log_dir().display());
     println!("secret store:  {} ({})", backend.as_str(), backend);
     if let Some(warning) = backend.warning() {
         eprintln!("warning: {warning}");

@@ -66,6 +66,25 @@ pub enum Command {
     Scenario(scenario::ScenarioCommand),
 }
 
+impl Command {
+    /// The subcommand's name, for the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Accounts(_) => "accounts",
+            Command::Paths => "paths",
+            Command::Verify(_) => "verify",
+            Command::Send(_) => "send",
+            Command::Listen(_) => "listen",
+            Command::Emulator(_) => "emulator",
+            Command::Integration(_) => "integration",
+            Command::Deliver(_) => "deliver",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
+            Command::Scenario(_) => "scenario",
+        }
+    }
+}
+
 /// A CLI failure: `Usage` exits 2, `Failed` exits 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {

@@ -53,6 +53,11 @@ impl Paths {
         self.data_dir.join("history.sqlite3")
     }
 
+    /// Daily log files and crash reports.
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
     /// Files served at the listener's `/media/{id}` and downloaded agent images.
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")

@@ -8,8 +8,12 @@ use std::fmt;
 pub struct SecretString(String);
 
 impl SecretString {
+    /// Every secret is also remembered by the log redactor, so no log line
+    /// or crash report can carry it (`logging::redact`).
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        let value = value.into();
+        crate::logging::redact::remember(&value);
+        Self(value)
     }
 
     /// The secret text. Call sites are the audit list of where secrets go.
@@ -24,13 +28,13 @@ impl SecretString {
 
 impl From<String> for SecretString {
     fn from(value: String) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 
 impl From<&str> for SecretString {
     fn from(value: &str) -> Self {
-        Self(value.to_string())
+        Self::new(value)
     }
 }
 

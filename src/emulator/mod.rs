@@ -191,6 +191,11 @@ impl EmulatorState {
         self.shared.faults.clone()
     }
 
+    /// Every access token issued so far (tests check none of them reaches a log).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.tokens.lock().keys().cloned().collect()
+    }
+
     /// Integrations created through `POST .../integrations/open`.
     pub fn created(&self) -> Vec<CreatedIntegration> {
         self.shared.created.all()

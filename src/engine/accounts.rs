@@ -134,6 +134,12 @@ impl Accounts {
         self.all(events).iter().map(with_fault).collect()
     }
 
+    /// The secret store of the accounts file (none for given accounts).
+    pub fn secret_store(&self) -> Option<String> {
+        let Source::Store(Some(store)) = &self.source else { return None };
+        Some(store.secret_backend().to_string())
+    }
+
     /// `AccountsLoaded` for the stored accounts (nothing for given ones).
     pub fn emit(&self, events: &EventSender) {
         let Source::Store(Some(store)) = &self.source else { return };

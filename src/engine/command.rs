@@ -224,6 +224,9 @@ pub enum Command {
         reply_delay: std::time::Duration,
         script: crate::emulator::script::AgentScript,
     },
+    /// Opens a file or folder with the desktop's default app (the log folder,
+    /// a crash report); a failure answers a `Toast`.
+    OpenPath(std::path::PathBuf),
     /// Stops listener, emulator and tasks.
     Shutdown,
 }
@@ -385,6 +388,8 @@ pub enum Event {
     },
     /// The newest runs kept in the history, newest first (at start).
     RunsLoaded(Vec<crate::storage::StoredRun>),
+    /// Log folder, last run's crash report, secret store and OS (at start, to a window).
+    Support(Box<super::support::SupportInfo>),
 }
 
 #[cfg(test)]

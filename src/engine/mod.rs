@@ -26,6 +26,7 @@ mod requests;
 pub mod runs;
 mod services;
 mod structured;
+pub mod support;
 mod traffic;
 pub mod tunnel;
 mod worker;
@@ -67,6 +68,10 @@ struct Taps {
 
 impl EventSender {
     pub fn send(&self, event: Event) {
+        if let Event::Toast { level: command::ToastLevel::Error | command::ToastLevel::Warning, text } = &event {
+            // What the window showed as a problem is in the log file too.
+            tracing::warn!("shown: {text}");
+        }
         if self.taps.any.load(std::sync::atomic::Ordering::Relaxed) && tapped(&event) {
             let mut senders = self.taps.senders.lock();
             senders.retain(|tap| tap.send(event.clone()).is_ok());

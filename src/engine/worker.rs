@@ -148,6 +148,7 @@ pub(super) async fn run(
 impl Engine {
     async fn start(&mut self) {
         self.accounts.emit(&self.shared.events);
+        self.emit_support();
         // Before the listener starts, so no live row is also in the loaded history.
         if self.config.load_history {
             load_history(self.shared.clone()).await;
@@ -193,6 +194,7 @@ impl Engine {
             Command::StopRun { run_id } => self.stop_run(&run_id),
             Command::RecordRun(run) => self.record_run(*run),
             Command::SetFault { account, fault } => self.set_fault(account, fault),
+            Command::OpenPath(path) => self.open_path(path),
             Command::DeliverAsGenesys(request) => self.deliver_as_genesys(request),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);

@@ -15,6 +15,7 @@ pub mod form;
 pub mod runs;
 pub mod settings;
 pub mod signature_lab;
+pub mod support;
 pub mod toasts;
 pub mod top_bar;
 pub mod traffic;
@@ -41,6 +42,7 @@ pub struct Views {
     pub as_genesys: as_genesys::AsGenesysView,
     pub settings: settings::SettingsView,
     pub toasts: toasts::ToastsView,
+    pub crash_offer: support::CrashOfferView,
 }
 
 impl Views {
@@ -60,6 +62,7 @@ impl Views {
             commands.extend(dialogs::dialog_command(selection, answer));
         }
         egui::Panel::top("top_bar").show(ui, |ui| top_bar::top_bar_ui(ui, state, selection));
+        self.crash_offer.ui(ui, state, commands);
         egui::Panel::left("side_nav").resizable(false).exact_size(120.0).show(ui, |ui| nav_ui(ui, selection));
         egui::CentralPanel::default().show(ui, |ui| match selection.view {
             View::Accounts => self.accounts.ui(ui, state, selection, commands),

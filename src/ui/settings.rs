@@ -78,6 +78,7 @@ impl SettingsView {
                 ui.label("OS keyring");
             }
         });
+        super::support::log_row_ui(ui, state, commands);
     }
 
     fn listener_row_ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Vec<Command>) {

@@ -30,6 +30,8 @@ pub struct AppState {
     pub services: Services,
     pub toasts: Toasts,
     pub runs: runs::Runs,
+    /// Log folder, crash report, secret store and OS, as the engine reported them.
+    pub support: Option<crate::engine::support::SupportInfo>,
 }
 
 impl AppState {
@@ -88,6 +90,10 @@ impl AppState {
             | Event::RunUpdate { .. }
             | Event::RunFinished { .. }
             | Event::RunsLoaded(_) => self.runs.apply(event),
+            Event::Support(info) => {
+                self.support = Some(*info);
+                None
+            }
             chat => {
                 self.chats.apply(chat, now);
                 None

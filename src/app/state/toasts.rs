@@ -20,15 +20,25 @@ pub struct Toast {
     pub at: Instant,
 }
 
-/// The toasts on screen, oldest first.
+/// Problems kept for "Copy diagnostics" after their toast is gone.
+const MAX_PROBLEMS: usize = 10;
+
+/// The toasts on screen, oldest first, and the last problems shown.
 #[derive(Debug, Clone, Default)]
 pub struct Toasts {
     list: Vec<Toast>,
     next_id: u64,
+    problems: std::collections::VecDeque<(time::OffsetDateTime, String)>,
 }
 
 impl Toasts {
     pub fn push(&mut self, level: ToastLevel, text: String, now: Instant) {
+        if matches!(level, ToastLevel::Error | ToastLevel::Warning) {
+            self.problems.push_back((time::OffsetDateTime::now_utc(), text.clone()));
+            if self.problems.len() > MAX_PROBLEMS {
+                self.problems.pop_front();
+            }
+        }
         self.next_id += 1;
         self.list.push(Toast { id: self.next_id, level, text, at: now });
         if self.list.len() > MAX_TOASTS {
@@ -47,6 +57,11 @@ impl Toasts {
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// The last warnings and errors shown (UTC time, text), oldest first.
+    pub fn problems(&self) -> impl Iterator<Item = &(time::OffsetDateTime, String)> {
+        self.problems.iter()
     }
 
     pub fn last(&self) -> Option<&Toast> {

@@ -119,7 +119,8 @@ impl Client {
         if let Err(e) = &result {
             entry.error = Some(e.to_string());
         }
-        tracing::debug!(
+        // At info: the log file keeps every Genesys call (no headers, no bodies).
+        tracing::info!(
             account = %self.inner.account,
             method = %method,
             url,
