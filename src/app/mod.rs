@@ -157,7 +157,8 @@ impl eframe::App for App {
 /// The window icon (a chat bubble on the app's blue), decoded from the PNG
 /// in the binary; an undecodable icon leaves the default.
 fn app_icon() -> egui::IconData {
-    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/genesys-desk-256.png")).unwrap_or_default()
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/hicolor/256x256/apps/genesys-desk.png"))
+        .unwrap_or_default()
 }
 
 /// Opens the main window with the engine running (listener, emulator,

@@ -58,6 +58,24 @@ pub enum AccountsCommand {
         #[arg(long = "env", value_name = "ENV")]
         env: Option<String>,
     },
+    /// Export accounts (all, or those named) to JSON without their secrets;
+    /// the file names the variables `import` reads the secrets from.
+    Export {
+        /// Accounts to export (default: all of the environment but the built-in Emulator account).
+        names: Vec<String>,
+        #[arg(long = "env", value_name = "ENV")]
+        env: Option<String>,
+        /// Write to FILE instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import accounts from an export file. Names already used are refused;
+    /// secrets come from the variables the file names, or a hidden prompt on a TTY.
+    Import {
+        file: PathBuf,
+        #[arg(long = "env", value_name = "ENV")]
+        env: Option<String>,
+    },
     /// Switch the workspace between two tiers (Development, Live) and three
     /// (Staging, Sandbox, Production).
     SetTier { tier: String },
@@ -125,6 +143,17 @@ pub fn run(home: Option<PathBuf>, cmd: AccountsCommand) -> CliResult {
             println!("\"{}\" in {env} {what}.", name.trim());
             Ok(())
         }
+        AccountsCommand::Export { names, env, output } => {
+            let env = environment(&store, env.as_deref())?;
+            super::share::export(&store, env, &names, output.as_deref())
+        }
+        AccountsCommand::Import { file, env } => {
+            let env = environment(&store, env.as_deref())?;
+            if env.is_read_only() {
+                return Err(CliError::Failed(read_only(env)));
+            }
+            super::share::import(&mut store, env, &file)
+        }
         AccountsCommand::SetTier { tier } => {
             let tier: Tier = tier.parse().map_err(CliError::Usage)?;
             store.set_tier(tier).map_err(store_error)?;
@@ -188,7 +217,7 @@ pub(super) fn environment(store: &AccountStore, env: Option<&str>) -> Result<Env
 }
 
 /// A secret from `var`, else a hidden prompt on a terminal; never from argv.
-fn read_secret(var: &str, prompt: &str, required: bool) -> Result<String, CliError> {
+pub(super) fn read_secret(var: &str, prompt: &str, required: bool) -> Result<String, CliError> {
     if let Ok(value) = std::env::var(var) {
         return Ok(value);
     }

@@ -10,6 +10,7 @@ pub mod listen;
 pub mod output;
 pub mod scenario;
 pub mod send;
+mod share;
 mod shell;
 mod tunnel;
 pub mod verify;

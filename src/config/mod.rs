@@ -10,6 +10,7 @@ pub mod paths;
 pub mod regions;
 pub mod secret;
 pub mod secrets;
+pub mod share;
 pub mod store;
 
 pub use account::{Account, AccountDraft, Field, FieldError};

@@ -41,6 +41,8 @@ pub enum SecretBackend {
     SecretService,
     KeyUtils,
     File,
+    /// The macOS Keychain or the Windows Credential Manager (not built or tested here).
+    Native,
 }
 
 impl SecretBackend {
@@ -49,7 +51,7 @@ impl SecretBackend {
         match self {
             SecretBackend::File => Some("No OS keyring available: secrets are stored in a 0600 file".into()),
             SecretBackend::KeyUtils => Some("Secrets are in the kernel keyring: they are lost at reboot".into()),
-            SecretBackend::SecretService => None,
+            SecretBackend::SecretService | SecretBackend::Native => None,
         }
     }
 
@@ -59,6 +61,7 @@ impl SecretBackend {
             SecretBackend::SecretService => "secret-service",
             SecretBackend::KeyUtils => "keyutils",
             SecretBackend::File => "file",
+            SecretBackend::Native => "native",
         }
     }
 }
@@ -69,6 +72,8 @@ impl fmt::Display for SecretBackend {
             SecretBackend::SecretService => "Secret Service (desktop keyring)",
             SecretBackend::KeyUtils => "kernel keyutils",
             SecretBackend::File => "0600 file",
+            SecretBackend::Native if cfg!(target_os = "macos") => "macOS Keychain",
+            SecretBackend::Native => "Windows Credential Manager",
         })
     }
 }
@@ -76,12 +81,15 @@ impl fmt::Display for SecretBackend {
 /// Which store to use, from `GENESYS_DESK_SECRET_STORE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SecretStoreChoice {
-    /// Secret Service, then the file (see [`Secrets::open_with`] for why not keyutils).
+    /// Secret Service (Linux) or the native store (macOS, Windows), then the
+    /// file (see [`Secrets::open_with`] for why not keyutils).
     #[default]
     Auto,
     SecretService,
     KeyUtils,
     File,
+    /// The macOS Keychain or the Windows Credential Manager.
+    Native,
 }
 
 impl SecretStoreChoice {
@@ -102,8 +110,9 @@ impl FromStr for SecretStoreChoice {
             "secret-service" | "secretservice" => Ok(SecretStoreChoice::SecretService),
             "keyutils" => Ok(SecretStoreChoice::KeyUtils),
             "file" => Ok(SecretStoreChoice::File),
+            "native" => Ok(SecretStoreChoice::Native),
             other => Err(SecretError(format!(
-                "{SECRET_STORE_ENV}=\"{other}\" is unknown: use auto, secret-service, keyutils or file"
+                "{SECRET_STORE_ENV}=\"{other}\" is unknown: use auto, secret-service, keyutils, native (macOS, Windows) or file"
             ))),
         }
     }
@@ -198,9 +207,15 @@ impl Secrets {
             SecretStoreChoice::KeyUtils => keyutils()
                 .map(|s| make(SecretBackend::KeyUtils, Inner::Keyring(s)))
                 .map_err(|e| SecretError(format!("kernel keyutils is not available ({e}): set {SECRET_STORE_ENV}=file"))),
+            SecretStoreChoice::Native => native_store()
+                .map(|s| make(SecretBackend::Native, Inner::Keyring(s)))
+                .map_err(|e| SecretError(format!("the OS keychain is not available ({e}): set {SECRET_STORE_ENV}=file"))),
             SecretStoreChoice::Auto => {
                 if let Ok(store) = secret_service() {
                     return Ok(make(SecretBackend::SecretService, Inner::Keyring(store)));
+                }
+                if let Ok(store) = native_store() {
+                    return Ok(make(SecretBackend::Native, Inner::Keyring(store)));
                 }
                 // keyutils is NOT tried here, only when forced. Checked on this
                 // machine kind: in a container the kernel refuses to read the key
@@ -366,6 +381,25 @@ fn secret_service() -> Result<Arc<CredentialStore>, String> {
 #[cfg(not(target_os = "linux"))]
 fn secret_service() -> Result<Arc<CredentialStore>, String> {
     Err("Secret Service is only used on Linux".into())
+}
+
+/// The macOS login keychain (the `keychain` store: no provisioning profile needed).
+#[cfg(target_os = "macos")]
+fn native_store() -> Result<Arc<CredentialStore>, String> {
+    let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new().map_err(|e| e.to_string())?;
+    Ok(store)
+}
+
+/// The Windows Credential Manager.
+#[cfg(target_os = "windows")]
+fn native_store() -> Result<Arc<CredentialStore>, String> {
+    let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(|e| e.to_string())?;
+    Ok(store)
+}
+
+#[cfg(not(any(target_os = "macos", target_os = "windows")))]
+fn native_store() -> Result<Arc<CredentialStore>, String> {
+    Err("no native store on this OS: Secret Service is used".into())
 }
 
 #[cfg(target_os = "linux")]

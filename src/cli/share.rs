@@ -1,0 +1,126 @@
+//! `genesys-desk accounts export|import`: a setup shared without secrets
+//! (`config::share`).
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::accounts::store_error;
+use super::{CliError, CliResult};
+use crate::config::share::{SharedAccount, SharedSetup};
+use crate::config::{AccountDraft, AccountStore, Environment, defaults};
+
+pub(super) fn export(store: &AccountStore, env: Environment, names: &[String], output: Option<&Path>) -> CliResult {
+    let loaded = store.load_accounts(env).map_err(store_error)?;
+    for broken in &loaded.broken {
+        eprintln!("warning: not exported: {broken}");
+    }
+    let mut accounts = loaded.accounts;
+    if names.is_empty() {
+        // Every machine has its own built-in Emulator account; export it only when named.
+        accounts.retain(|a| !crate::config::account::same_name(&a.name, defaults::EMULATOR_ACCOUNT));
+    } else {
+        let missing: Vec<&String> =
+            names.iter().filter(|n| !accounts.iter().any(|a| crate::config::account::same_name(&a.name, n))).collect();
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|n| format!("\"{n}\"")).collect();
+            return Err(CliError::Usage(format!(
+                "no account {} in {env}: `genesys-desk accounts list --env {}` shows the names",
+                list.join(", "),
+                env.label().to_lowercase()
+            )));
+        }
+        accounts.retain(|a| names.iter().any(|n| crate::config::account::same_name(&a.name, n)));
+    }
+    let text = SharedSetup::export(&accounts).to_json();
+    match output {
+        None => super::output::out_lines(&text),
+        Some(path) => {
+            crate::config::atomic::write_atomic(path, text.as_bytes(), 0o644)
+                .map_err(|e| CliError::Failed(format!("Could not write {}: {e}", path.display())))?;
+            eprintln!("Exported {} account(s) of {env} to {} (no secrets).", accounts.len(), path.display());
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn import(store: &mut AccountStore, env: Environment, file: &Path) -> CliResult {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::Failed(format!("Could not read {}: {e}", file.display())))?;
+    let setup = SharedSetup::parse(&text).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    check_room(store, env, &setup, file)?;
+    // Field errors first, then the secrets: nobody types a secret only to be
+    // told a client id was wrong. Nothing is saved until every secret is known.
+    for account in &setup.accounts {
+        let probe = account.draft("placeholder".into(), String::new());
+        probe.parse().map_err(|errors| {
+            let text: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+            CliError::Usage(format!("{}: \"{}\": {}", file.display(), account.name, text.join("; ")))
+        })?;
+    }
+    let drafts = setup.accounts.iter().map(with_secrets).collect::<Result<Vec<AccountDraft>, CliError>>()?;
+    for draft in &drafts {
+        let account = store.save(env, None, draft).map_err(store_error)?;
+        println!("Imported \"{}\" into {env} ({}).", account.name, account.host);
+    }
+    println!("Secrets are in the {}.", store.secret_backend());
+    Ok(())
+}
+
+/// Refuses names already used in `env`, and an import past the per-environment limit.
+fn check_room(store: &AccountStore, env: Environment, setup: &SharedSetup, file: &Path) -> CliResult {
+    let existing = store.names(env);
+    let conflicts = setup.conflicts(&existing);
+    if !conflicts.is_empty() {
+        let list: Vec<String> = conflicts.iter().map(|n| format!("\"{n}\"")).collect();
+        return Err(CliError::Usage(format!(
+            "{}: {} already in {env} (names are not case-sensitive): nothing imported. Remove or rename them first, or import into another environment with --env",
+            file.display(),
+            list.join(", ")
+        )));
+    }
+    let max = defaults::MAX_ACCOUNTS_PER_ENVIRONMENT;
+    if existing.len() + setup.accounts.len() > max {
+        return Err(CliError::Usage(format!(
+            "{}: {} account(s) would make {} in {env}, over the limit of {max}: nothing imported",
+            file.display(),
+            setup.accounts.len(),
+            existing.len() + setup.accounts.len()
+        )));
+    }
+    Ok(())
+}
+
+fn with_secrets(account: &SharedAccount) -> Result<AccountDraft, CliError> {
+    let client = secret(
+        &account.client_secret_env,
+        &format!("Client secret of \"{}\": ", account.name),
+        &account.name,
+        "client secret",
+    )?;
+    let webhook = match &account.webhook_secret_env {
+        Some(var) => {
+            secret(var, &format!("Webhook secret of \"{}\": ", account.name), &account.name, "webhook secret")?
+        }
+        None => String::new(),
+    };
+    Ok(account.draft(client, webhook))
+}
+
+/// A secret from `var`, else a hidden prompt on a terminal; required.
+fn secret(var: &str, prompt: &str, account: &str, what: &str) -> Result<String, CliError> {
+    if let Ok(value) = std::env::var(var).map(|v| v.trim().to_string())
+        && !value.is_empty()
+    {
+        return Ok(value);
+    }
+    if std::io::stdin().is_terminal() {
+        let value = rpassword::prompt_password(prompt)
+            .map_err(|e| CliError::Failed(format!("Could not read the secret from the terminal: {e}")))?;
+        if !value.trim().is_empty() {
+            return Ok(value.trim().to_string());
+        }
+    }
+    Err(CliError::Usage(format!(
+        "The {what} of \"{account}\" is missing: set {var} (the variable the export file names), or run in a terminal to be asked: nothing imported"
+    )))
+}
