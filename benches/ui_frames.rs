@@ -31,7 +31,7 @@ fn traffic_entry(i: usize) -> TrafficEntry {
     let mut e = TrafficEntry::new(direction, if i.is_multiple_of(2) { "Emulator" } else { "Acme Dev" }, "POST", &url);
     e.id = Some(i as i64);
     e.status = Some(if i.is_multiple_of(17) { 500 } else { 200 });
-    e.latency_ms = Some((i % 300) as u64);
+    e.latency_us = Some((i % 300) as u64 * 1000);
     e.verdict = (direction == Direction::Incoming).then_some(SignatureVerdict::Valid);
     e.request_body = format!(r#"{{"text":"message number {i}","channel":{{"from":{{"id":"cust-{}"}}}}}}"#, i % 50);
     e

@@ -233,7 +233,7 @@ async fn token_traffic_is_redacted() {
     let token = &entries[0];
     assert!(token.url.ends_with("/oauth/token"));
     assert_eq!(token.request_body, "grant_type=client_credentials");
-    assert!(token.latency_ms.is_some() && token.correlation_id.is_some());
+    assert!(token.latency_us.is_some() && token.correlation_id.is_some());
     let all = serde_json::to_string(&entries).unwrap();
     assert!(!all.contains(defaults::EMULATOR_CLIENT_SECRET), "client secret leaked: {all}");
     assert!(!all.contains("emu-"), "access token leaked: {all}");

@@ -71,7 +71,7 @@ fn a_version_1_history_keeps_counting_attempts_after_the_upgrade() {
     // Back to the version 1 schema: the delivery index without `attempt`, keys `id|time`, no runs.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE run_customers; DROP TABLE runs; DROP INDEX traffic_delivery; CREATE INDEX traffic_delivery ON traffic (account, delivery_key);
+        "DROP TABLE run_customers; DROP TABLE runs; ALTER TABLE traffic DROP COLUMN latency_us; ALTER TABLE traffic DROP COLUMN imported; DROP INDEX traffic_delivery; CREATE INDEX traffic_delivery ON traffic (account, delivery_key);
          UPDATE traffic SET delivery_key = 'm1|t1'; UPDATE messages SET delivery_key = 'm1|t1';
          PRAGMA user_version = 1;",
     )
@@ -93,11 +93,36 @@ fn a_version_3_history_gets_the_runs_tables() {
     let path = dir.path().join("h.sqlite3");
     drop(Db::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE run_customers; DROP TABLE runs; PRAGMA user_version = 3;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE run_customers; DROP TABLE runs; ALTER TABLE traffic DROP COLUMN latency_us;
+         ALTER TABLE traffic DROP COLUMN imported; PRAGMA user_version = 3;",
+    )
+    .unwrap();
     drop(conn);
     let db = Db::open(&path).unwrap();
     assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(db.recent_runs(5).unwrap().is_empty(), "the runs table exists and is empty");
+}
+
+#[test]
+fn a_version_4_row_keeps_its_whole_milliseconds_as_microseconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    drop(Db::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE traffic DROP COLUMN latency_us; ALTER TABLE traffic DROP COLUMN imported;
+         INSERT INTO traffic (at, at_ms, direction, account, method, url, status, latency_ms,
+             request_headers, request_body, response_headers, response_body)
+         VALUES ('2026-11-28T10:00:00Z', 0, 'outgoing', 'A', 'GET', 'http://x/', 200, 42, '[]', '', '[]', '');
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let db = Db::open(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+    let row = db.traffic(1).unwrap().unwrap();
+    assert_eq!((row.latency_us, row.imported), (Some(42_000), false));
 }
 
 #[test]
@@ -108,6 +133,7 @@ fn a_version_2_history_indexes_only_customer_messages_by_genesys_id() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE run_customers; DROP TABLE runs; DROP INDEX messages_genesys;
+         ALTER TABLE traffic DROP COLUMN latency_us; ALTER TABLE traffic DROP COLUMN imported;
          CREATE INDEX messages_genesys ON messages (genesys_id); PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -141,7 +167,7 @@ fn traffic_round_trips_redacted_and_filters() {
     let mut token = entry(Direction::Outgoing, "Acme", "https://login.mypurecloud.ie/oauth/token", Some(200));
     token.request_headers = vec![("Authorization".into(), "Basic c2VjcmV0".into())];
     token.response_body = r#"{"access_token":"tok-123","expires_in":86399}"#.into();
-    token.latency_ms = Some(42);
+    token.latency_us = Some(420);
     token.correlation_id = Some("corr-1".into());
     let id = db.insert_traffic(&token).unwrap();
 
@@ -160,7 +186,7 @@ fn traffic_round_trips_redacted_and_filters() {
     let stored = db.traffic(id).unwrap().unwrap();
     assert_eq!(stored.request_headers, vec![("Authorization".to_string(), "Basic ***".to_string())]);
     assert!(!stored.response_body.contains("tok-123"), "{}", stored.response_body);
-    assert_eq!(stored.latency_ms, Some(42));
+    assert_eq!(stored.latency_us, Some(420));
     assert_eq!(stored.correlation_id.as_deref(), Some("corr-1"));
     assert_eq!(stored.at.unix_timestamp(), token.at.unix_timestamp());
 

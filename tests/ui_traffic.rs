@@ -13,7 +13,7 @@ fn entry(id: i64, direction: Direction, url: &str, status: u16) -> TrafficEntry 
         TrafficEntry::new(direction, "Emulator", if direction == Direction::Incoming { "POST" } else { "GET" }, url);
     e.id = Some(id);
     e.status = Some(status);
-    e.latency_ms = Some(12);
+    e.latency_us = Some(12_000);
     e
 }
 
@@ -163,4 +163,15 @@ fn send_as_genesys_posts_to_the_url_and_shows_each_attempt() {
     ui.feed(Event::AsGenesysDone { result: Ok("delivered: HTTP 200 on attempt 2".into()) });
     ui.harness.get_by_label("attempt 1 +0.0 s: HTTP 503");
     ui.harness.get_by_label("delivered: HTTP 200 on attempt 2");
+}
+
+#[test]
+fn latencies_under_a_millisecond_are_shown_with_their_fraction() {
+    let mut ui = ui_support::app_on(View::Traffic);
+    let mut fast = entry(1, Direction::Outgoing, "http://127.0.0.1:8786/oauth/token", 200);
+    fast.latency_us = Some(400);
+    ui.feed(Event::TrafficRecorded(fast));
+    ui.feed(Event::TrafficRecorded(entry(2, Direction::Outgoing, "http://127.0.0.1:8786/api/v2/x", 200)));
+    ui.harness.get_by_label("0.40 ms");
+    ui.harness.get_by_label("12 ms");
 }

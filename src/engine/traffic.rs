@@ -82,6 +82,11 @@ fn mime_of(headers: &[(String, String)]) -> String {
         .unwrap_or_else(|| "application/json".into())
 }
 
+/// A HAR time: milliseconds, fractional (HAR 1.2 allows it), -1 when unknown.
+fn har_ms(us: Option<u64>) -> f64 {
+    us.map_or(-1.0, |us| us as f64 / 1000.0)
+}
+
 /// HAR 1.2 (`log.entries[]`) of the given entries.
 pub fn to_har(entries: &[TrafficEntry]) -> Value {
     let har_entries: Vec<Value> = entries
@@ -90,7 +95,7 @@ pub fn to_har(entries: &[TrafficEntry]) -> Value {
             let url = if e.url.starts_with("http") { e.url.clone() } else { format!("http://listener{}", e.url) };
             json!({
                 "startedDateTime": e.at.format(&Rfc3339).unwrap_or_default(),
-                "time": e.latency_ms.unwrap_or(0),
+                "time": har_ms(e.latency_us),
                 "request": {
                     "method": e.method, "url": url, "httpVersion": "HTTP/1.1",
                     "headers": headers_json(&e.request_headers), "queryString": [], "cookies": [],
@@ -104,7 +109,7 @@ pub fn to_har(entries: &[TrafficEntry]) -> Value {
                     "redirectURL": "", "headersSize": -1, "bodySize": e.response_body.len(),
                 },
                 "cache": {},
-                "timings": { "send": 0, "wait": e.latency_ms.unwrap_or(0), "receive": 0 },
+                "timings": { "send": 0, "wait": har_ms(e.latency_us), "receive": 0 },
                 "comment": format!("{} {}{}", e.direction.as_str(), e.account,
                     e.verdict.map(|v| format!(" signature {}", v.as_str())).unwrap_or_default()),
             })

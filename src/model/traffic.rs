@@ -60,8 +60,9 @@ pub struct TrafficEntry {
     pub url: String,
     #[serde(default)]
     pub status: Option<u16>,
+    /// Time to the answer, in microseconds (most loopback calls take under a millisecond).
     #[serde(default)]
-    pub latency_ms: Option<u64>,
+    pub latency_us: Option<u64>,
     #[serde(default)]
     pub verdict: Option<SignatureVerdict>,
     /// For a rejected delivery: which common signing mistake matches.
@@ -82,6 +83,9 @@ pub struct TrafficEntry {
     /// Transport error (DNS, connect, timeout) when there was no response.
     #[serde(default)]
     pub error: Option<String>,
+    /// Read from a HAR file, not seen by this app: shown marked "imported".
+    #[serde(default)]
+    pub imported: bool,
 }
 
 impl TrafficEntry {
@@ -95,7 +99,7 @@ impl TrafficEntry {
             method: method.to_string(),
             url: url.to_string(),
             status: None,
-            latency_ms: None,
+            latency_us: None,
             verdict: None,
             explanation: None,
             correlation_id: None,
@@ -104,7 +108,22 @@ impl TrafficEntry {
             response_headers: Vec::new(),
             response_body: String::new(),
             error: None,
+            imported: false,
         }
+    }
+}
+
+/// `elapsed` in whole microseconds (saturating).
+pub fn micros(elapsed: std::time::Duration) -> u64 {
+    u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// A latency as Traffic shows it: `0.42 ms`, `3.1 ms`, `120 ms`.
+pub fn latency_text(us: u64) -> String {
+    match us {
+        0..=999 => format!("{:.2} ms", us as f64 / 1000.0),
+        1_000..=9_999 => format!("{:.1} ms", us as f64 / 1000.0),
+        _ => format!("{} ms", us / 1000),
     }
 }
 
@@ -272,6 +291,15 @@ impl TrafficFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latencies_under_a_millisecond_are_shown_as_such() {
+        assert_eq!(latency_text(420), "0.42 ms");
+        assert_eq!(latency_text(35), "0.04 ms");
+        assert_eq!(latency_text(3_140), "3.1 ms");
+        assert_eq!(latency_text(120_400), "120 ms");
+        assert_eq!(micros(std::time::Duration::from_nanos(1_999)), 1);
+    }
 
     #[test]
     fn headers_lose_their_secrets() {

@@ -7,10 +7,10 @@ use rusqlite::Connection;
 use super::{Error, Result};
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Migrations in order: entry `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     r#"
 CREATE TABLE traffic (
     id               INTEGER PRIMARY KEY,
@@ -104,6 +104,13 @@ CREATE TABLE run_customers (
     took_ms     INTEGER NOT NULL,
     PRIMARY KEY (run_id, n)
 );
+"#,
+    r#"
+-- latencies in microseconds (loopback calls mostly take under a millisecond);
+-- older rows keep their whole milliseconds in latency_ms
+ALTER TABLE traffic ADD COLUMN latency_us INTEGER;
+-- rows read from a HAR file: shown marked "imported"
+ALTER TABLE traffic ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 

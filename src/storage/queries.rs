@@ -148,9 +148,10 @@ pub(crate) fn insert_traffic_row(
     let mut response_headers = entry.response_headers.clone();
     redact_headers(&mut response_headers);
     conn.prepare_cached(
-        "INSERT INTO traffic (at, at_ms, direction, account, method, url, status, latency_ms, verdict, explanation,
-             correlation_id, request_headers, request_body, response_headers, response_body, error, delivery_key, attempt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        "INSERT INTO traffic (at, at_ms, direction, account, method, url, status, latency_us, verdict, explanation,
+             correlation_id, request_headers, request_body, response_headers, response_body, error, delivery_key, attempt,
+             imported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
             time_text(entry.at),
@@ -160,7 +161,7 @@ pub(crate) fn insert_traffic_row(
             entry.method,
             entry.url,
             entry.status,
-            entry.latency_ms.map(|v| v as i64),
+            entry.latency_us.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
             entry.verdict.map(|v| v.as_str()),
             entry.explanation,
             entry.correlation_id,
@@ -171,6 +172,7 @@ pub(crate) fn insert_traffic_row(
             entry.error,
             key.map(|k| k.0.as_str()),
             attempt,
+            entry.imported,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -213,11 +215,12 @@ pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Res
     Ok(DeliveryStored { traffic_id, attempt, duplicate, message_id })
 }
 
-const TRAFFIC_COLUMNS: &str = "id, at, direction, account, method, url, status, latency_ms, verdict, explanation,
-    correlation_id, request_headers, request_body, response_headers, response_body, error";
+const TRAFFIC_COLUMNS: &str = "id, at, direction, account, method, url, status,
+    COALESCE(latency_us, latency_ms * 1000), verdict, explanation,
+    correlation_id, request_headers, request_body, response_headers, response_body, error, imported";
 
-fn traffic_from_row(row: &Row<'_>) -> rusqlite::Result<[Value; 16]> {
-    let mut out: [Value; 16] = std::array::from_fn(|_| Value::Null);
+fn traffic_from_row(row: &Row<'_>) -> rusqlite::Result<[Value; 17]> {
+    let mut out: [Value; 17] = std::array::from_fn(|_| Value::Null);
     for (i, slot) in out.iter_mut().enumerate() {
         *slot = row.get(i)?;
     }
@@ -238,7 +241,7 @@ pub(super) fn value_int(v: &Value) -> Option<i64> {
     }
 }
 
-fn traffic_from_values(v: [Value; 16]) -> Result<TrafficEntry> {
+fn traffic_from_values(v: [Value; 17]) -> Result<TrafficEntry> {
     let text = |i: usize| value_text(&v[i]).unwrap_or_default();
     let direction = match text(2).as_str() {
         "outgoing" => Direction::Outgoing,
@@ -258,7 +261,7 @@ fn traffic_from_values(v: [Value; 16]) -> Result<TrafficEntry> {
         method: text(4),
         url: text(5),
         status: value_int(&v[6]).and_then(|s| u16::try_from(s).ok()),
-        latency_ms: value_int(&v[7]).and_then(|s| u64::try_from(s).ok()),
+        latency_us: value_int(&v[7]).and_then(|s| u64::try_from(s).ok()),
         verdict,
         explanation: value_text(&v[9]),
         correlation_id: value_text(&v[10]),
@@ -267,6 +270,7 @@ fn traffic_from_values(v: [Value; 16]) -> Result<TrafficEntry> {
         response_headers: json_parse(&text(13), "traffic response headers")?,
         response_body: text(14),
         error: value_text(&v[15]),
+        imported: value_int(&v[16]).is_some_and(|i| i != 0),
     })
 }
 
@@ -361,11 +365,11 @@ impl Db {
 
     /// One traffic row by id.
     /// Rewrites a stored row's answer (a listener fault mode answers after storing).
-    pub fn set_traffic_answer(&mut self, id: i64, status: u16, latency_ms: u64, explanation: &str) -> Result<()> {
+    pub fn set_traffic_answer(&mut self, id: i64, status: u16, latency_us: u64, explanation: &str) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE traffic SET status = ?2, latency_ms = ?3, explanation = ?4 WHERE id = ?1",
-                rusqlite::params![id, status, latency_ms as i64, explanation],
+                "UPDATE traffic SET status = ?2, latency_us = ?3, explanation = ?4 WHERE id = ?1",
+                rusqlite::params![id, status, i64::try_from(latency_us).unwrap_or(i64::MAX), explanation],
             )
             .map(|_| ())
             .map_err(Error::from)

@@ -223,7 +223,9 @@ fn table_ui(ui: &mut Ui, rows: &FilteredRows, log: &TrafficLog, selected: Option
                 row.col(|ui| cell(ui, &entry.method, None));
                 row.col(|ui| cell(ui, path_of(&entry.url), None));
                 row.col(|ui| status_cell(ui, entry));
-                row.col(|ui| cell(ui, entry.latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_default(), None));
+                row.col(|ui| {
+                    cell(ui, entry.latency_us.map(crate::model::traffic::latency_text).unwrap_or_default(), None)
+                });
                 row.col(|ui| {
                     if let Some(v) = entry.verdict {
                         let color = if v == SignatureVerdict::Valid { ok_color(ui) } else { error_color(ui) };

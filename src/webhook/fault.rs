@@ -109,10 +109,10 @@ pub(super) async fn answer(
     use axum::response::IntoResponse;
     let (status, delay) = fault.answer(attempt);
     let explanation = fault.explain(status, attempt);
-    let latency = traffic.latency_ms.unwrap_or(0) + delay.as_millis() as u64;
+    let latency = traffic.latency_us.unwrap_or(0).saturating_add(crate::model::traffic::micros(delay));
     // A dropped connection is recorded as a 503 row: no answer was sent (the note says so).
     traffic.status = Some(status.as_u16());
-    traffic.latency_ms = Some(latency);
+    traffic.latency_us = Some(latency);
     traffic.explanation = Some(explanation.clone());
     if let Some(id) = traffic.id {
         let code = status.as_u16();

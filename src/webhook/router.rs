@@ -298,7 +298,7 @@ async fn receive(
     }
     traffic.status = Some(status.as_u16());
     traffic.response_body = answer;
-    traffic.latency_ms = Some(started.elapsed().as_millis() as u64);
+    traffic.latency_us = Some(crate::model::traffic::micros(started.elapsed()));
     let record = DeliveryRecord { traffic: traffic.clone(), key: record_key, message: chat.clone(), receipt };
     let stored = state.inner.writer.insert_delivery(record, Some(announced)).await.map_err(|err| {
         tracing::error!("webhook delivery for {} not stored: {err}", delivery.account);

@@ -115,7 +115,7 @@ impl Client {
             }
             Err(e) => Err(self.transport_error(step, url, e)),
         };
-        entry.latency_ms = Some(started.elapsed().as_millis() as u64);
+        entry.latency_us = Some(crate::model::traffic::micros(started.elapsed()));
         if let Err(e) = &result {
             entry.error = Some(e.to_string());
         }
@@ -125,7 +125,7 @@ impl Client {
             method = %method,
             url,
             status = entry.status,
-            latency_ms = entry.latency_ms,
+            latency_us = entry.latency_us,
             correlation_id = entry.correlation_id.as_deref(),
             error = entry.error.as_deref(),
             "genesys request"
