@@ -215,3 +215,33 @@ async fn a_fault_mode_from_the_window_changes_the_listeners_answer() {
     engine.shutdown().await;
     assert_eq!(status.as_u16(), 503);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_har_file_is_stored_and_reported_marked_imported() {
+    let setup = engine_support::emulator_and_home().await;
+    let har = setup.home.path().join("capture.har");
+    let text = r#"{"log":{"version":"1.2","creator":{"name":"Postman","version":"11"},"entries":[
+        {"startedDateTime":"2026-11-28T09:15:02Z","time":0.4,"request":{"method":"GET","url":"https://api.mypurecloud.ie/a",
+         "headers":[{"name":"Authorization","value":"Bearer tok-abc-123456"}]},"response":{"status":200}},
+        {"startedDateTime":"2026-11-28T09:15:03Z","time":3,"request":{"method":"GET","url":"https://api.mypurecloud.ie/b"},
+         "response":{"status":404}}]}}"#;
+    std::fs::write(&har, text).unwrap();
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(false));
+    engine.send(Command::ImportHar(har.clone()));
+    let mut ids = Vec::new();
+    let mut rows = Vec::new();
+    let done = wait(&mut engine, &mut ids, "the import toast", |event| {
+        if let Event::TrafficRecorded(entry) = event
+            && entry.imported
+        {
+            rows.push(entry.clone());
+        }
+        toast(event, ToastLevel::Success).filter(|t| t.starts_with("Imported"))
+    })
+    .await;
+    assert_eq!(done, format!("Imported 2 entries from {} (marked imported)", har.display()));
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.id.is_some() && r.account == "Postman"));
+    assert_eq!(rows[0].request_headers, vec![("Authorization".to_string(), "Bearer ***".to_string())]);
+    assert_eq!(rows[0].latency_us, Some(400));
+}

@@ -175,3 +175,21 @@ fn latencies_under_a_millisecond_are_shown_with_their_fraction() {
     ui.harness.get_by_label("0.40 ms");
     ui.harness.get_by_label("12 ms");
 }
+
+#[test]
+fn a_har_file_is_imported_and_its_rows_are_marked() {
+    let mut ui = ui_support::app_on(View::Traffic);
+    let mut dialogs = genesys_desk::ui::FixedDialogs::default();
+    dialogs.import = Some("/tmp/colleague.har".into());
+    ui.harness.state_mut().set_dialogs(Box::new(dialogs));
+    ui.harness.get_by_label("Import HAR…").click();
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![Command::ImportHar("/tmp/colleague.har".into())]);
+    let mut row = entry(7, Direction::Outgoing, "https://api.mypurecloud.ie/api/v2/users/me", 200);
+    row.account = "Postman".into();
+    row.imported = true;
+    ui.feed(Event::TrafficRecorded(row));
+    ui.harness.get_by_label("Postman (imported)").click();
+    ui.settle();
+    ui.harness.get_by_label("Imported from a HAR file as outgoing traffic of Postman: not seen by this app.");
+}

@@ -12,6 +12,7 @@ pub mod scenario;
 pub mod send;
 mod share;
 mod shell;
+pub mod traffic;
 mod tunnel;
 pub mod verify;
 
@@ -65,6 +66,9 @@ pub enum Command {
     /// Run repeatable handoff tests: a scenario file, many simulated customers.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Export the history's traffic as HAR or JSON; import HAR files.
+    #[command(subcommand)]
+    Traffic(traffic::TrafficCommand),
 }
 
 impl Command {
@@ -82,6 +86,7 @@ impl Command {
             Command::Completions { .. } => "completions",
             Command::Man => "man",
             Command::Scenario(_) => "scenario",
+            Command::Traffic(_) => "traffic",
         }
     }
 }
@@ -131,6 +136,7 @@ pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
         Command::Deliver(args) => deliver::run(home, args),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man => shell::man(),
+        Command::Traffic(cmd) => traffic::run(home, cmd),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

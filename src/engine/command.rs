@@ -224,6 +224,9 @@ pub enum Command {
         reply_delay: std::time::Duration,
         script: crate::emulator::script::AgentScript,
     },
+    /// Reads a HAR file into Traffic (rows marked imported); answers
+    /// `TrafficRecorded` per row and a toast.
+    ImportHar(std::path::PathBuf),
     /// Opens a file or folder with the desktop's default app (the log folder,
     /// a crash report); a failure answers a `Toast`.
     OpenPath(std::path::PathBuf),

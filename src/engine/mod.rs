@@ -36,11 +36,11 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+pub use crate::model::har::to_har;
 pub use chat::public_base_required;
 pub use command::{Command, Event, HeadlessEvent, RequestId};
 pub use error::{AccountError, ExportError, ImageError, ReplayError};
 pub use headless::{HeadlessEngine, spawn_headless};
-pub use traffic::to_har;
 
 use crate::config::{Account, Paths};
 use crate::emulator::EmulatorConfig;

@@ -4,9 +4,6 @@
 
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
-use time::format_description::well_known::Rfc3339;
-
 use super::command::{ExportFormat, ToastLevel};
 use super::error::{ExportError, ReplayError};
 use super::worker::{Engine, Shared, lock};
@@ -25,6 +22,19 @@ impl Engine {
                 }
                 Err(e @ ReplayError::NotIncoming) => shared.toast(ToastLevel::Warning, e.to_string()),
                 Err(e) => shared.toast(ToastLevel::Error, e.to_string()),
+            }
+        });
+    }
+
+    pub(super) fn import_har(&mut self, path: PathBuf) {
+        let shared = self.shared.clone();
+        self.spawn(async move {
+            match import_har(&shared, &path).await {
+                Ok(count) => shared.toast(
+                    ToastLevel::Success,
+                    format!("Imported {count} entries from {} (marked imported)", path.display()),
+                ),
+                Err(e) => shared.toast(ToastLevel::Error, format!("HAR import failed: {e}")),
             }
         });
     }
@@ -70,55 +80,6 @@ async fn replay(shared: &Shared, listener_base: Option<String>, id: i64) -> Resu
     Ok(response.status().as_u16())
 }
 
-fn headers_json(headers: &[(String, String)]) -> Value {
-    Value::Array(headers.iter().map(|(n, v)| json!({ "name": n, "value": v })).collect())
-}
-
-fn mime_of(headers: &[(String, String)]) -> String {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_else(|| "application/json".into())
-}
-
-/// A HAR time: milliseconds, fractional (HAR 1.2 allows it), -1 when unknown.
-fn har_ms(us: Option<u64>) -> f64 {
-    us.map_or(-1.0, |us| us as f64 / 1000.0)
-}
-
-/// HAR 1.2 (`log.entries[]`) of the given entries.
-pub fn to_har(entries: &[TrafficEntry]) -> Value {
-    let har_entries: Vec<Value> = entries
-        .iter()
-        .map(|e| {
-            let url = if e.url.starts_with("http") { e.url.clone() } else { format!("http://listener{}", e.url) };
-            json!({
-                "startedDateTime": e.at.format(&Rfc3339).unwrap_or_default(),
-                "time": har_ms(e.latency_us),
-                "request": {
-                    "method": e.method, "url": url, "httpVersion": "HTTP/1.1",
-                    "headers": headers_json(&e.request_headers), "queryString": [], "cookies": [],
-                    "headersSize": -1, "bodySize": e.request_body.len(),
-                    "postData": { "mimeType": mime_of(&e.request_headers), "text": e.request_body },
-                },
-                "response": {
-                    "status": e.status.unwrap_or(0), "statusText": e.error.clone().unwrap_or_default(),
-                    "httpVersion": "HTTP/1.1", "headers": headers_json(&e.response_headers), "cookies": [],
-                    "content": { "size": e.response_body.len(), "mimeType": mime_of(&e.response_headers), "text": e.response_body },
-                    "redirectURL": "", "headersSize": -1, "bodySize": e.response_body.len(),
-                },
-                "cache": {},
-                "timings": { "send": 0, "wait": har_ms(e.latency_us), "receive": 0 },
-                "comment": format!("{} {}{}", e.direction.as_str(), e.account,
-                    e.verdict.map(|v| format!(" signature {}", v.as_str())).unwrap_or_default()),
-            })
-        })
-        .collect();
-    json!({ "log": { "version": "1.2", "creator": { "name": "genesys-desk", "version": env!("CARGO_PKG_VERSION") },
-                     "entries": har_entries } })
-}
-
 /// Temp file beside the target + rename, leaving the folder's permissions alone
 /// (unlike the config writer, which makes its folder private).
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -141,10 +102,25 @@ async fn export(
     let entries = load(shared, ids).await?;
     let value = match format {
         ExportFormat::Json => serde_json::to_value(&entries)?,
-        ExportFormat::Har => to_har(&entries),
+        ExportFormat::Har => crate::model::har::to_har(&entries),
     };
     let text = serde_json::to_string_pretty(&value)?;
     let target = path.to_path_buf();
     tokio::task::spawn_blocking(move || write_file(&target, text.as_bytes())).await??;
     Ok(entries.len())
+}
+
+/// Reads, stores (one transaction) and reports a HAR file's rows; returns how many.
+async fn import_har(shared: &Shared, path: &std::path::Path) -> Result<usize, String> {
+    let file = path.to_path_buf();
+    let entries =
+        tokio::task::spawn_blocking(move || crate::model::har::read_file(&file)).await.map_err(|e| e.to_string())??;
+    let stored = entries.clone();
+    let ids = shared.writer.run(move |db| db.insert_traffic_batch(&stored)).await.map_err(|e| e.to_string())?;
+    let count = entries.len();
+    for (mut entry, id) in entries.into_iter().zip(ids) {
+        entry.id = Some(id);
+        shared.events.send(super::command::Event::TrafficRecorded(entry));
+    }
+    Ok(count)
 }

@@ -195,6 +195,7 @@ impl Engine {
             Command::RecordRun(run) => self.record_run(*run),
             Command::SetFault { account, fault } => self.set_fault(account, fault),
             Command::OpenPath(path) => self.open_path(path),
+            Command::ImportHar(path) => self.import_har(path),
             Command::DeliverAsGenesys(request) => self.deliver_as_genesys(request),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);

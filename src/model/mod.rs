@@ -3,6 +3,7 @@
 //! No I/O here.
 
 pub mod chat;
+pub mod har;
 pub mod structured;
 pub mod ticket;
 pub mod traffic;

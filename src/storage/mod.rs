@@ -15,6 +15,7 @@ mod db;
 mod prune;
 mod queries;
 mod runs;
+mod traffic_io;
 mod writer;
 
 pub use db::{Db, SCHEMA_VERSION, create_private_dir};

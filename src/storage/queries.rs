@@ -215,11 +215,11 @@ pub(crate) fn insert_delivery(conn: &Connection, record: &DeliveryRecord) -> Res
     Ok(DeliveryStored { traffic_id, attempt, duplicate, message_id })
 }
 
-const TRAFFIC_COLUMNS: &str = "id, at, direction, account, method, url, status,
+pub(super) const TRAFFIC_COLUMNS: &str = "id, at, direction, account, method, url, status,
     COALESCE(latency_us, latency_ms * 1000), verdict, explanation,
     correlation_id, request_headers, request_body, response_headers, response_body, error, imported";
 
-fn traffic_from_row(row: &Row<'_>) -> rusqlite::Result<[Value; 17]> {
+pub(super) fn traffic_from_row(row: &Row<'_>) -> rusqlite::Result<[Value; 17]> {
     let mut out: [Value; 17] = std::array::from_fn(|_| Value::Null);
     for (i, slot) in out.iter_mut().enumerate() {
         *slot = row.get(i)?;
@@ -241,7 +241,7 @@ pub(super) fn value_int(v: &Value) -> Option<i64> {
     }
 }
 
-fn traffic_from_values(v: [Value; 17]) -> Result<TrafficEntry> {
+pub(super) fn traffic_from_values(v: [Value; 17]) -> Result<TrafficEntry> {
     let text = |i: usize| value_text(&v[i]).unwrap_or_default();
     let direction = match text(2).as_str() {
         "outgoing" => Direction::Outgoing,
@@ -274,7 +274,7 @@ fn traffic_from_values(v: [Value; 17]) -> Result<TrafficEntry> {
     })
 }
 
-fn traffic_where(filter: &TrafficFilter) -> (String, Vec<Value>) {
+pub(super) fn traffic_where(filter: &TrafficFilter) -> (String, Vec<Value>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
     if let Some(text) = Some(filter.text.as_str()).filter(|t| !t.is_empty()) {
@@ -363,7 +363,6 @@ impl Db {
         count_traffic(&self.conn, filter)
     }
 
-    /// One traffic row by id.
     /// Rewrites a stored row's answer (a listener fault mode answers after storing).
     pub fn set_traffic_answer(&mut self, id: i64, status: u16, latency_us: u64, explanation: &str) -> Result<()> {
         self.conn
@@ -375,6 +374,7 @@ impl Db {
             .map_err(Error::from)
     }
 
+    /// One traffic row by id.
     pub fn traffic(&self, id: i64) -> Result<Option<TrafficEntry>> {
         let mut stmt = self.conn.prepare(&format!("SELECT {TRAFFIC_COLUMNS} FROM traffic WHERE id = ?1"))?;
         stmt.query_row([id], traffic_from_row).optional()?.map(traffic_from_values).transpose()

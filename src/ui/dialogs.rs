@@ -16,6 +16,8 @@ pub enum DialogRequest {
     Export(ExportFormat, Vec<i64>),
     /// A scenario file to run.
     Scenario,
+    /// A HAR file to import into Traffic.
+    ImportHar,
 }
 
 /// A finished dialog: the request's context and the chosen path.
@@ -24,6 +26,7 @@ pub enum DialogAnswer {
     Image(ThreadKey, PathBuf),
     Export(ExportFormat, Vec<i64>, PathBuf),
     Scenario(PathBuf),
+    ImportHar(PathBuf),
 }
 
 /// File dialogs, behind a trait so tests never open one (rfd needs a desktop
@@ -80,6 +83,10 @@ impl Dialogs for RfdDialogs {
                     rfd::AsyncFileDialog::new().add_filter("Scenarios (YAML)", &["yaml", "yml"]).pick_file(),
                 )
                 .map(|file| DialogAnswer::Scenario(file.path().to_path_buf())),
+                DialogRequest::ImportHar => pollster::block_on(
+                    rfd::AsyncFileDialog::new().add_filter("HAR (HTTP Archive)", &["har", "json"]).pick_file(),
+                )
+                .map(|file| DialogAnswer::ImportHar(file.path().to_path_buf())),
             };
             if let Some(answer) = answer {
                 let _ = tx.send(answer);
@@ -105,13 +112,15 @@ pub struct FixedDialogs {
     pub export: Option<PathBuf>,
     /// The answer to a scenario file picker (None: cancelled).
     pub scenario: Option<PathBuf>,
+    /// The answer to a file picker for an import (None: cancelled).
+    pub import: Option<PathBuf>,
     pending: Option<DialogAnswer>,
 }
 
 impl FixedDialogs {
     /// Answers image pickers with `image` and export dialogs with `export` (None: cancelled).
     pub fn new(image: Option<PathBuf>, export: Option<PathBuf>) -> Self {
-        Self { image, export, scenario: None, pending: None }
+        Self { image, export, scenario: None, import: None, pending: None }
     }
 }
 
@@ -121,6 +130,7 @@ impl Dialogs for FixedDialogs {
             DialogRequest::Image(key) => self.image.clone().map(|p| DialogAnswer::Image(key, p)),
             DialogRequest::Export(format, ids) => self.export.clone().map(|p| DialogAnswer::Export(format, ids, p)),
             DialogRequest::Scenario => self.scenario.clone().map(DialogAnswer::Scenario),
+            DialogRequest::ImportHar => self.import.clone().map(DialogAnswer::ImportHar),
         };
     }
 
@@ -138,5 +148,6 @@ pub(crate) fn dialog_command(selection: &Selection, answer: DialogAnswer) -> Opt
         }
         DialogAnswer::Export(format, ids, path) => Command::ExportTraffic { path, format, ids },
         DialogAnswer::Scenario(_) => return None,
+        DialogAnswer::ImportHar(path) => Command::ImportHar(path),
     })
 }

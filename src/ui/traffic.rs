@@ -180,6 +180,9 @@ fn filters_ui(ui: &mut Ui, rows: &mut FilteredRows, log: &TrafficLog, dialogs: &
                 dialogs.open(super::DialogRequest::Export(format, ids), ui.ctx());
             }
         }
+        if ui.button("Import HAR…").on_hover_text("Add a HAR file's calls to this list, marked imported").clicked() {
+            dialogs.open(super::DialogRequest::ImportHar, ui.ctx());
+        }
     });
     ui.add_space(2.0);
 }
@@ -219,7 +222,13 @@ fn table_ui(ui: &mut Ui, rows: &FilteredRows, log: &TrafficLog, selected: Option
                 row.set_selected(selected == Some(seq));
                 row.col(|ui| cell(ui, time_text(entry), None));
                 row.col(|ui| cell(ui, entry.direction.as_str(), None));
-                row.col(|ui| cell(ui, &entry.account, None));
+                row.col(|ui| {
+                    if entry.imported {
+                        cell(ui, format!("{} (imported)", entry.account), Some(ui.visuals().weak_text_color()));
+                    } else {
+                        cell(ui, &entry.account, None);
+                    }
+                });
                 row.col(|ui| cell(ui, &entry.method, None));
                 row.col(|ui| cell(ui, path_of(&entry.url), None));
                 row.col(|ui| status_cell(ui, entry));
@@ -295,6 +304,13 @@ fn detail_ui(ui: &mut Ui, commands: &mut Vec<Command>, entry: &TrafficEntry, att
     });
     super::fault::chain_ui(ui, attempts);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        if entry.imported {
+            ui.weak(format!(
+                "Imported from a HAR file as {} traffic of {}: not seen by this app.",
+                entry.direction.as_str(),
+                entry.account
+            ));
+        }
         if let Some(error) = &entry.error {
             ui.colored_label(error_color(ui), format!("Transport error: {error}"));
         }
