@@ -23,7 +23,8 @@ fn row(i: usize) -> TrafficEntry {
     };
     e.status = Some(if i.is_multiple_of(7) { 401 } else { 200 });
     e.latency_us = Some((i % 5000) as u64);
-    e.verdict = incoming.then_some(if i.is_multiple_of(7) { SignatureVerdict::Invalid } else { SignatureVerdict::Valid });
+    e.verdict =
+        incoming.then_some(if i.is_multiple_of(7) { SignatureVerdict::Invalid } else { SignatureVerdict::Valid });
     e.request_body = format!(r#"{{"n":{i}}}"#);
     e
 }

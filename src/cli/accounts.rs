@@ -164,10 +164,25 @@ pub fn run(home: Option<PathBuf>, cmd: AccountsCommand) -> CliResult {
     }
 }
 
-pub fn paths(home: Option<PathBuf>) -> CliResult {
+pub fn paths(home: Option<PathBuf>, as_json: bool) -> CliResult {
     let paths = resolve_paths(home)?;
     let secrets = Secrets::open(&paths).map_err(|e| CliError::Failed(e.0))?;
     let backend = secrets.backend();
+    if as_json {
+        let doc = json!({
+            "config_dir": paths.config_dir,
+            "data_dir": paths.data_dir,
+            "accounts_file": paths.accounts_file(),
+            "secrets_file": paths.secrets_file(),
+            "history_db": paths.history_db(),
+            "media_dir": paths.media_dir(),
+            "log_dir": paths.log_dir(),
+            "secret_store": backend.as_str(),
+            "warning": backend.warning(),
+        });
+        println!("{doc:#}");
+        return Ok(());
+    }
     println!("config dir:    {}", paths.config_dir.display());
     println!("data dir:      {}", paths.data_dir.display());
     println!("accounts file: {}", paths.accounts_file().display());

@@ -39,6 +39,9 @@ pub struct DeliverArgs {
     /// Seconds between attempts (5 on a real org).
     #[arg(long = "retry-delay", value_name = "SECS", default_value_t = 5.0)]
     pub retry_delay: f64,
+    /// One JSON object per attempt, then the outcome (`"event": "attempt" | "outcome"`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(_home: Option<PathBuf>, args: DeliverArgs) -> CliResult {
@@ -62,7 +65,9 @@ pub fn run(_home: Option<PathBuf>, args: DeliverArgs) -> CliResult {
     let body = serde_json::to_vec(&payload).map_err(|e| CliError::Failed(e.to_string()))?;
     let runtime = super::runtime()?;
     let http = reqwest::Client::builder().no_proxy().build().map_err(|e| CliError::Failed(e.to_string()))?;
-    out(&format!("delivering a {} to {} (signed, Genesys' retry rules)", args.kind, printable(url.as_str())));
+    if !args.json {
+        out(&format!("delivering a {} to {} (signed, Genesys' retry rules)", args.kind, printable(url.as_str())));
+    }
     let (attempts, outcome) = runtime.block_on(post_like_genesys(
         &http,
         url.as_str(),
@@ -71,9 +76,22 @@ pub fn run(_home: Option<PathBuf>, args: DeliverArgs) -> CliResult {
         rules,
         || false,
         |a| {
-            out(&format!("attempt {} +{:.1} s: {}", a.number, a.started.as_secs_f64(), printable(&a.result)));
+            if args.json {
+                let line = serde_json::json!({
+                    "event": "attempt", "attempt": a.number, "after_s": a.started.as_secs_f64(), "result": a.result,
+                });
+                out(&line.to_string());
+            } else {
+                out(&format!("attempt {} +{:.1} s: {}", a.number, a.started.as_secs_f64(), printable(&a.result)));
+            }
         },
     ));
+    if args.json {
+        let mut line = serde_json::to_value(&outcome).unwrap_or_default();
+        line["event"] = "outcome".into();
+        line["attempts"] = attempts.into();
+        out(&line.to_string());
+    }
     match outcome {
         DeliveryOutcome::Delivered { status } => {
             out(&format!("delivered: HTTP {status} on attempt {attempts}"));

@@ -16,6 +16,9 @@ use crate::engine::bind::{DEFAULT_EMULATOR_ADDR, parse_bind};
 
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
+    /// Print the settings and each event as one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
     /// Bind address (default 127.0.0.1:8786).
     #[arg(long)]
     pub bind: Option<String>,
@@ -193,41 +196,74 @@ pub fn run(_home: Option<PathBuf>, args: EmulatorArgs) -> CliResult {
             ))
         })?;
         let mut events = emulator.subscribe();
-        println!("emulator listening on {}", emulator.url());
-        println!("  host URL:        {}", emulator.url());
-        println!("  client id:       {}", config.client_id);
-        println!(
-            "  client secret:   {}",
-            shown_secret(&config.client_secret, defaults::EMULATOR_CLIENT_SECRET, CLIENT_SECRET_ENV)
-        );
-        println!("  integration id:  {} ({})", config.integration_id, config.integration_name);
-        println!("  webhook URL:     {}", config.webhook_url.as_deref().unwrap_or("(none)"));
-        println!(
-            "  webhook secret:  {}",
-            shown_secret(&config.webhook_secret, defaults::EMULATOR_WEBHOOK_SECRET, WEBHOOK_SECRET_ENV)
-        );
-        println!("  agent images:    {}/api/v2/downloads/{{id}}", emulator.url());
-        println!("  agent typing:    {}", if config.outbound_typing { "on" } else { "off (--typing-disabled)" });
-        println!(
-            "  rate limit:      {}",
-            config.rate_limit_per_minute.map_or("unlimited".to_string(), |n| format!("{n} requests/minute"))
-        );
-        println!("  threading:       {} h after a conversation ends", config.threading_timeline.as_secs_f64() / 3600.0);
-        println!("Press Ctrl-C to stop.");
+        if args.json {
+            print_json_banner(&emulator.url(), &config);
+        } else {
+            print_banner(&emulator.url(), &config);
+        }
         loop {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => break,
                 event = events.recv() => match event {
+                    Ok(event) if args.json => println!("{}", serde_json::to_string(&event).unwrap_or_default()),
                     Ok(event) => println!("{}", event_line(&event)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) if args.json => {
+                        println!("{}", serde_json::json!({ "event": "lagged", "not_shown": n }));
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => println!("({n} events not shown)"),
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 },
             }
         }
-        println!("emulator stopped");
+        if !args.json {
+            println!("emulator stopped");
+        }
         emulator.shutdown().await;
         Ok(())
     })
+}
+
+/// The `--json` first line: where the emulator is and what an account needs
+/// (a secret only when it is the public default).
+fn print_json_banner(url: &str, config: &crate::emulator::EmulatorConfig) {
+    let public = |value: &str, default: &str| (value == default).then(|| value.to_string());
+    let banner = serde_json::json!({
+        "event": "listening",
+        "url": url,
+        "client_id": config.client_id,
+        "client_secret": public(&config.client_secret, defaults::EMULATOR_CLIENT_SECRET),
+        "integration_id": config.integration_id,
+        "integration_name": config.integration_name,
+        "webhook_url": config.webhook_url,
+        "webhook_secret": public(&config.webhook_secret, defaults::EMULATOR_WEBHOOK_SECRET),
+        "agent_typing": config.outbound_typing,
+        "rate_limit_per_minute": config.rate_limit_per_minute,
+    });
+    println!("{banner}");
+}
+
+fn print_banner(url: &str, config: &crate::emulator::EmulatorConfig) {
+    println!("emulator listening on {}", url);
+    println!("  host URL:        {}", url);
+    println!("  client id:       {}", config.client_id);
+    println!(
+        "  client secret:   {}",
+        shown_secret(&config.client_secret, defaults::EMULATOR_CLIENT_SECRET, CLIENT_SECRET_ENV)
+    );
+    println!("  integration id:  {} ({})", config.integration_id, config.integration_name);
+    println!("  webhook URL:     {}", config.webhook_url.as_deref().unwrap_or("(none)"));
+    println!(
+        "  webhook secret:  {}",
+        shown_secret(&config.webhook_secret, defaults::EMULATOR_WEBHOOK_SECRET, WEBHOOK_SECRET_ENV)
+    );
+    println!("  agent images:    {}/api/v2/downloads/{{id}}", url);
+    println!("  agent typing:    {}", if config.outbound_typing { "on" } else { "off (--typing-disabled)" });
+    println!(
+        "  rate limit:      {}",
+        config.rate_limit_per_minute.map_or("unlimited".to_string(), |n| format!("{n} requests/minute"))
+    );
+    println!("  threading:       {} h after a conversation ends", config.threading_timeline.as_secs_f64() / 3600.0);
+    println!("Press Ctrl-C to stop.");
 }
 
 fn event_line(event: &EmulatorEvent) -> String {

@@ -40,8 +40,11 @@ pub enum Command {
     /// Add, list and remove accounts; switch between two and three tiers.
     #[command(subcommand)]
     Accounts(accounts::AccountsCommand),
-    /// Print where config, secrets and history are stored.
-    Paths,
+    /// Print where config, secrets, history and logs are stored.
+    Paths {
+        #[arg(long)]
+        json: bool,
+    },
     /// Check an account's host, token, integration, webhook and secret.
     Verify(verify::VerifyArgs),
     /// Send a customer message (and optionally an image) as a test customer.
@@ -76,7 +79,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Accounts(_) => "accounts",
-            Command::Paths => "paths",
+            Command::Paths { .. } => "paths",
             Command::Verify(_) => "verify",
             Command::Send(_) => "send",
             Command::Listen(_) => "listen",
@@ -126,7 +129,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 pub fn run(home: Option<PathBuf>, command: Command) -> ExitCode {
     let outcome = match command {
         Command::Accounts(cmd) => accounts::run(home, cmd),
-        Command::Paths => accounts::paths(home),
+        Command::Paths { json } => accounts::paths(home, json),
         Command::Verify(args) => verify::run(home, args),
         Command::Send(args) => send::run(home, args),
         Command::Listen(args) => listen::run(home, args),

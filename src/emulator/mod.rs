@@ -46,7 +46,7 @@ pub use routes::router;
 pub const AGENT_IMAGE: &[u8] = include_bytes!("../../assets/emulator/agent.png");
 
 /// One request the emulator handled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RequestRecord {
     pub method: String,
     /// Path and query.
@@ -56,7 +56,8 @@ pub struct RequestRecord {
 }
 
 /// How a webhook delivery ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum DeliveryOutcome {
     /// The webhook answered 2xx.
     Delivered { status: u16 },
@@ -71,7 +72,7 @@ pub enum DeliveryOutcome {
 }
 
 /// One agent message and its delivery attempts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeliveryRecord {
     /// The outbound payload `id`.
     pub message_id: String,
@@ -83,8 +84,10 @@ pub struct DeliveryRecord {
     pub outcome: DeliveryOutcome,
 }
 
-/// What the emulator reports as it works (the CLI prints these).
-#[derive(Debug, Clone)]
+/// What the emulator reports as it works (the CLI prints these; `--json`:
+/// one object per event, its kind in `"event"`).
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum EmulatorEvent {
     Request(RequestRecord),
     DeliveryAttempt {
