@@ -303,6 +303,7 @@ mod tests {
 
     fn args(typing_disabled: bool, rate: Option<u32>, hours: Option<f64>) -> EmulatorArgs {
         EmulatorArgs {
+            json: false,
             bind: None,
             client_id: None,
             integration_id: None,
