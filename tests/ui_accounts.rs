@@ -213,3 +213,65 @@ fn creating_an_integration_is_named_confirmed_and_shows_progress() {
     ui.feed(Event::IntegrationCreated { request, account: "Emulator".into(), result: Ok("new-id".into()) });
     assert!(ui.harness.query_by_label("Creating: Genesys finishes new integrations asynchronously…").is_none());
 }
+
+fn shared(name: &str, webhook: bool) -> genesys_desk::config::share::SharedAccount {
+    use genesys_desk::config::share::env_var_name;
+    genesys_desk::config::share::SharedAccount {
+        name: name.into(),
+        host: "mypurecloud.ie".into(),
+        client_id: "6f1c2b9e-3d4a-4c5b-9e8f-0a1b2c3d4e5f".into(),
+        integration_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        public_webhook_base: None,
+        receive_events: true,
+        accept_unsigned: false,
+        client_secret_env: env_var_name(name, "CLIENT_SECRET"),
+        webhook_secret_env: webhook.then(|| env_var_name(name, "WEBHOOK_SECRET")),
+    }
+}
+
+#[test]
+fn an_import_asks_for_the_secrets_no_variable_holds() {
+    use genesys_desk::engine::share::{ImportCandidate, ImportChoice};
+    let mut ui = ui_support::app_on(View::Accounts);
+    let mut dialogs = genesys_desk::ui::FixedDialogs::default();
+    dialogs.import = Some("/tmp/team.json".into());
+    ui.harness.state_mut().set_dialogs(Box::new(dialogs));
+    ui.harness.get_by_label("Import…").click();
+    ui.settle();
+    assert_eq!(ui.take_commands(), vec![Command::ReadAccountsFile("/tmp/team.json".into())]);
+    let candidates = vec![
+        ImportCandidate { account: shared("Acme Dev", true), client_env_set: true, webhook_env_set: false },
+        ImportCandidate { account: shared("Beta", false), client_env_set: false, webhook_env_set: false },
+    ];
+    ui.feed(Event::AccountsFileRead { path: "/tmp/team.json".into(), result: Ok(candidates) });
+    ui.harness.get_by_label("Import accounts into Development");
+    let import_enabled = |ui: &ui_support::Ui<'_>| !ui.harness.get_by_label("Import").accesskit_node().is_disabled();
+    assert!(!import_enabled(&ui), "two secrets are missing");
+    assert!(ui.harness.query_by_label("Webhook secret of Beta").is_none(), "only Acme Dev names a webhook secret");
+    for (label, text) in
+        [("Webhook secret of Acme Dev", "typed-webhook"), ("Client secret of Beta", "typed-beta-client")]
+    {
+        ui.harness.get_by_role_and_label(Role::PasswordInput, label).focus();
+        ui.settle();
+        ui.harness.get_by_role_and_label(Role::PasswordInput, label).type_text(text);
+        ui.settle();
+    }
+    ui.settle();
+    assert!(import_enabled(&ui));
+    ui.harness.get_by_label("Import").click();
+    ui.settle();
+    let expected = vec![
+        ImportChoice {
+            account: shared("Acme Dev", true),
+            client_secret: String::new(),
+            webhook_secret: "typed-webhook".into(),
+        },
+        ImportChoice {
+            account: shared("Beta", false),
+            client_secret: "typed-beta-client".into(),
+            webhook_secret: String::new(),
+        },
+    ];
+    assert_eq!(ui.take_commands(), vec![Command::ImportAccounts { env: Environment::Development, accounts: expected }]);
+    assert!(ui.harness.query_by_label("Import accounts into Development").is_none(), "the dialog closed");
+}

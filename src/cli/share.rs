@@ -7,30 +7,21 @@ use std::path::Path;
 use super::accounts::store_error;
 use super::{CliError, CliResult};
 use crate::config::share::{SharedAccount, SharedSetup};
-use crate::config::{AccountDraft, AccountStore, Environment, defaults};
+use crate::config::{AccountDraft, AccountStore, Environment};
 
 pub(super) fn export(store: &AccountStore, env: Environment, names: &[String], output: Option<&Path>) -> CliResult {
     let loaded = store.load_accounts(env).map_err(store_error)?;
     for broken in &loaded.broken {
         eprintln!("warning: not exported: {broken}");
     }
-    let mut accounts = loaded.accounts;
-    if names.is_empty() {
-        // Every machine has its own built-in Emulator account; export it only when named.
-        accounts.retain(|a| !crate::config::account::same_name(&a.name, defaults::EMULATOR_ACCOUNT));
-    } else {
-        let missing: Vec<&String> =
-            names.iter().filter(|n| !accounts.iter().any(|a| crate::config::account::same_name(&a.name, n))).collect();
-        if !missing.is_empty() {
-            let list: Vec<String> = missing.iter().map(|n| format!("\"{n}\"")).collect();
-            return Err(CliError::Usage(format!(
-                "no account {} in {env}: `genesys-desk accounts list --env {}` shows the names",
-                list.join(", "),
-                env.label().to_lowercase()
-            )));
-        }
-        accounts.retain(|a| names.iter().any(|n| crate::config::account::same_name(&a.name, n)));
-    }
+    let accounts = crate::config::share::chosen(loaded.accounts, names).map_err(|missing| {
+        let list: Vec<String> = missing.iter().map(|n| format!("\"{n}\"")).collect();
+        CliError::Usage(format!(
+            "no account {} in {env}: `genesys-desk accounts list --env {}` shows the names",
+            list.join(", "),
+            env.label().to_lowercase()
+        ))
+    })?;
     let text = SharedSetup::export(&accounts).to_json();
     match output {
         None => super::output::out_lines(&text),
@@ -68,26 +59,10 @@ pub(super) fn import(store: &mut AccountStore, env: Environment, file: &Path) ->
 
 /// Refuses names already used in `env`, and an import past the per-environment limit.
 fn check_room(store: &AccountStore, env: Environment, setup: &SharedSetup, file: &Path) -> CliResult {
-    let existing = store.names(env);
-    let conflicts = setup.conflicts(&existing);
-    if !conflicts.is_empty() {
-        let list: Vec<String> = conflicts.iter().map(|n| format!("\"{n}\"")).collect();
-        return Err(CliError::Usage(format!(
-            "{}: {} already in {env} (names are not case-sensitive): nothing imported. Remove or rename them first, or import into another environment with --env",
-            file.display(),
-            list.join(", ")
-        )));
+    match setup.room_error(&store.names(env), &env.to_string()) {
+        Some(message) => Err(CliError::Usage(format!("{}: {message}", file.display()))),
+        None => Ok(()),
     }
-    let max = defaults::MAX_ACCOUNTS_PER_ENVIRONMENT;
-    if existing.len() + setup.accounts.len() > max {
-        return Err(CliError::Usage(format!(
-            "{}: {} account(s) would make {} in {env}, over the limit of {max}: nothing imported",
-            file.display(),
-            setup.accounts.len(),
-            existing.len() + setup.accounts.len()
-        )));
-    }
-    Ok(())
 }
 
 fn with_secrets(account: &SharedAccount) -> Result<AccountDraft, CliError> {

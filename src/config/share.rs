@@ -82,6 +82,26 @@ impl SharedSetup {
         Ok(setup)
     }
 
+    /// Why these accounts cannot join an environment (`env`) holding
+    /// `existing`: a name taken, or the per-environment limit.
+    pub fn room_error(&self, existing: &[String], env: &str) -> Option<String> {
+        let conflicts = self.conflicts(existing);
+        if !conflicts.is_empty() {
+            let list: Vec<String> = conflicts.iter().map(|n| format!("\"{n}\"")).collect();
+            return Some(format!(
+                "{} already in {env} (names are not case-sensitive): nothing imported. Remove or rename them first, or import into another environment",
+                list.join(", ")
+            ));
+        }
+        let (max, total) = (super::defaults::MAX_ACCOUNTS_PER_ENVIRONMENT, existing.len() + self.accounts.len());
+        (total > max).then(|| {
+            format!(
+                "{} account(s) would make {total} in {env}, over the limit of {max}: nothing imported",
+                self.accounts.len()
+            )
+        })
+    }
+
     /// The file's accounts whose names are already taken among `existing`.
     pub fn conflicts(&self, existing: &[String]) -> Vec<String> {
         self.accounts
@@ -107,6 +127,23 @@ impl SharedAccount {
             events_off: !self.receive_events,
         }
     }
+}
+
+/// The accounts an export takes: those `names` (an error lists the missing
+/// ones), or with no names all but the built-in Emulator account, which every
+/// machine has its own of.
+pub fn chosen(mut accounts: Vec<Account>, names: &[String]) -> Result<Vec<Account>, Vec<String>> {
+    if names.is_empty() {
+        accounts.retain(|a| !same_name(&a.name, super::defaults::EMULATOR_ACCOUNT));
+        return Ok(accounts);
+    }
+    let missing: Vec<String> =
+        names.iter().filter(|n| !accounts.iter().any(|a| same_name(&a.name, n))).cloned().collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    accounts.retain(|a| names.iter().any(|n| same_name(&a.name, n)));
+    Ok(accounts)
 }
 
 fn shared(a: &Account) -> SharedAccount {

@@ -224,6 +224,19 @@ pub enum Command {
         reply_delay: std::time::Duration,
         script: crate::emulator::script::AgentScript,
     },
+    /// Writes the environment's accounts (not the built-in Emulator one) to
+    /// a file without secrets; answers a toast.
+    ExportAccounts {
+        env: Environment,
+        path: std::path::PathBuf,
+    },
+    /// Reads an accounts export for the import dialog; answers `AccountsFileRead`.
+    ReadAccountsFile(std::path::PathBuf),
+    /// Saves the accounts of an import (all or none); answers `AccountsLoaded` and a toast.
+    ImportAccounts {
+        env: Environment,
+        accounts: Vec<super::share::ImportChoice>,
+    },
     /// Reads a HAR file into Traffic (rows marked imported); answers
     /// `TrafficRecorded` per row and a toast.
     ImportHar(std::path::PathBuf),
@@ -391,6 +404,11 @@ pub enum Event {
     },
     /// The newest runs kept in the history, newest first (at start).
     RunsLoaded(Vec<crate::storage::StoredRun>),
+    /// An accounts export read for the import dialog.
+    AccountsFileRead {
+        path: std::path::PathBuf,
+        result: Result<Vec<super::share::ImportCandidate>, String>,
+    },
     /// Log folder, last run's crash report, secret store and OS (at start, to a window).
     Support(Box<super::support::SupportInfo>),
 }

@@ -25,6 +25,7 @@ mod provision;
 mod requests;
 pub mod runs;
 mod services;
+pub mod share;
 mod structured;
 pub mod support;
 mod traffic;

@@ -196,6 +196,9 @@ impl Engine {
             Command::SetFault { account, fault } => self.set_fault(account, fault),
             Command::OpenPath(path) => self.open_path(path),
             Command::ImportHar(path) => self.import_har(path),
+            Command::ExportAccounts { env, path } => self.export_accounts(env, path),
+            Command::ReadAccountsFile(path) => self.read_accounts_file(path),
+            Command::ImportAccounts { env, accounts } => self.import_accounts(env, accounts),
             Command::DeliverAsGenesys(request) => self.deliver_as_genesys(request),
             Command::CustomerAct { request, env, account, customer, action } => {
                 self.customer_act(request, env, &account, customer, action);

@@ -18,6 +18,10 @@ pub enum DialogRequest {
     Scenario,
     /// A HAR file to import into Traffic.
     ImportHar,
+    /// Where to write an environment's accounts.
+    ExportAccounts(crate::config::Environment),
+    /// An accounts export to import.
+    ImportAccounts,
 }
 
 /// A finished dialog: the request's context and the chosen path.
@@ -27,6 +31,8 @@ pub enum DialogAnswer {
     Export(ExportFormat, Vec<i64>, PathBuf),
     Scenario(PathBuf),
     ImportHar(PathBuf),
+    ExportAccounts(crate::config::Environment, PathBuf),
+    ImportAccounts(PathBuf),
 }
 
 /// File dialogs, behind a trait so tests never open one (rfd needs a desktop
@@ -87,6 +93,17 @@ impl Dialogs for RfdDialogs {
                     rfd::AsyncFileDialog::new().add_filter("HAR (HTTP Archive)", &["har", "json"]).pick_file(),
                 )
                 .map(|file| DialogAnswer::ImportHar(file.path().to_path_buf())),
+                DialogRequest::ExportAccounts(env) => pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .add_filter("JSON", &["json"])
+                        .set_file_name("genesys-desk-accounts.json")
+                        .save_file(),
+                )
+                .map(|file| DialogAnswer::ExportAccounts(env, file.path().to_path_buf())),
+                DialogRequest::ImportAccounts => {
+                    pollster::block_on(rfd::AsyncFileDialog::new().add_filter("JSON", &["json"]).pick_file())
+                        .map(|file| DialogAnswer::ImportAccounts(file.path().to_path_buf()))
+                }
             };
             if let Some(answer) = answer {
                 let _ = tx.send(answer);
@@ -131,6 +148,8 @@ impl Dialogs for FixedDialogs {
             DialogRequest::Export(format, ids) => self.export.clone().map(|p| DialogAnswer::Export(format, ids, p)),
             DialogRequest::Scenario => self.scenario.clone().map(DialogAnswer::Scenario),
             DialogRequest::ImportHar => self.import.clone().map(DialogAnswer::ImportHar),
+            DialogRequest::ExportAccounts(env) => self.export.clone().map(|p| DialogAnswer::ExportAccounts(env, p)),
+            DialogRequest::ImportAccounts => self.import.clone().map(DialogAnswer::ImportAccounts),
         };
     }
 
@@ -149,5 +168,7 @@ pub(crate) fn dialog_command(selection: &Selection, answer: DialogAnswer) -> Opt
         DialogAnswer::Export(format, ids, path) => Command::ExportTraffic { path, format, ids },
         DialogAnswer::Scenario(_) => return None,
         DialogAnswer::ImportHar(path) => Command::ImportHar(path),
+        DialogAnswer::ExportAccounts(env, path) => Command::ExportAccounts { env, path },
+        DialogAnswer::ImportAccounts(path) => Command::ReadAccountsFile(path),
     })
 }

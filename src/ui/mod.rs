@@ -65,7 +65,7 @@ impl Views {
         self.crash_offer.ui(ui, state, commands);
         egui::Panel::left("side_nav").resizable(false).exact_size(120.0).show(ui, |ui| nav_ui(ui, selection));
         egui::CentralPanel::default().show(ui, |ui| match selection.view {
-            View::Accounts => self.accounts.ui(ui, state, selection, commands),
+            View::Accounts => self.accounts.ui(ui, state, selection, commands, dialogs),
             View::Verify => self.verify.ui(ui, state, selection, commands),
             View::Chats => self.chat.ui(ui, state, selection, commands, dialogs),
             View::Traffic => {

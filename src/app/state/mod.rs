@@ -68,6 +68,11 @@ impl AppState {
             Event::Toast { level, text } => Some((level, text)),
             // The integrations list answers the Accounts view's request: it keeps it.
             Event::IntegrationsListed { .. } => None,
+            // The Accounts view's import dialog keeps it; a file it cannot read is a toast.
+            Event::AccountsFileRead { result: Err(text), .. } => {
+                Some((crate::engine::command::ToastLevel::Error, text))
+            }
+            Event::AccountsFileRead { .. } => None,
             // Success comes with the engine's own toast; a refusal is said here.
             Event::SecretRotated { result: Err(text), account, .. } => {
                 Some((crate::engine::command::ToastLevel::Error, format!("{account}: {text}")))

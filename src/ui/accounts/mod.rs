@@ -3,6 +3,7 @@
 
 mod create;
 mod form;
+mod share;
 
 use std::collections::HashMap;
 
@@ -35,14 +36,25 @@ pub struct AccountsView {
     notice: Option<String>,
     /// "Create a new integration…": its dialog and the creation in flight.
     create: create::CreateIntegration,
+    /// "Import…": the accounts of the file read, with their secrets being typed.
+    import: share::ImportDialog,
 }
 
 impl AccountsView {
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, selection: &mut Selection, commands: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        selection: &mut Selection,
+        commands: &mut Vec<Command>,
+        dialogs: &mut dyn super::Dialogs,
+    ) {
         ui.horizontal(|ui| {
             ui.heading(format!("Accounts — {}", selection.env.label()));
             ui.label(state.accounts.count_text(selection.env));
+            share_buttons_ui(ui, state, selection, dialogs);
         });
+        self.import.ui(ui.ctx(), state, selection.env, commands);
         secret_storage_ui(ui, state);
         ui.separator();
         self.list_ui(ui, state, selection);
@@ -114,6 +126,7 @@ impl AccountsView {
     /// Updates the forms for an account event.
     pub fn on_event(&mut self, event: &Event) {
         self.create.on_event(event);
+        self.import.on_event(event);
         match event {
             Event::AccountsLoaded { accounts, .. } => {
                 // Clean forms reload from the new values; unsaved edits stay,
@@ -189,6 +202,20 @@ impl AccountsView {
         pending.start();
         self.integrations = Some((request, key.clone(), pending));
         Some(Command::ListIntegrations { request, env: selection.env, account })
+    }
+}
+
+/// "Export…" (every account but the built-in Emulator one, without secrets) and "Import…".
+fn share_buttons_ui(ui: &mut Ui, state: &AppState, selection: &Selection, dialogs: &mut dyn super::Dialogs) {
+    let env = selection.env.source();
+    let any = state.accounts.of(env).iter().any(|a| a.name != crate::config::defaults::EMULATOR_ACCOUNT);
+    let export = Button::new("Export…");
+    if ui.add_enabled(any, export).on_hover_text("Save these accounts to a JSON file, without secrets").clicked() {
+        dialogs.open(super::DialogRequest::ExportAccounts(env), ui.ctx());
+    }
+    let hover = "Add accounts from an export; their secrets are typed or read from the variables the file names";
+    if ui.add_enabled(!selection.read_only(), Button::new("Import…")).on_hover_text(hover).clicked() {
+        dialogs.open(super::DialogRequest::ImportAccounts, ui.ctx());
     }
 }
 
