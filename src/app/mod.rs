@@ -17,7 +17,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use crate::engine::command::{Command, Event};
-use crate::ui::{Dialogs, RfdDialogs, Views};
+use crate::ui::{DesktopDialogs, Dialogs, Views};
 use selection::{Persisted, Selection, ThemeChoice};
 use state::AppState;
 
@@ -55,7 +55,7 @@ impl App {
             .and_then(|s| eframe::get_value::<Persisted>(s, PERSIST_KEY))
             .map(Selection::restored)
             .unwrap_or_default();
-        Self::with_parts(selection, events, command_sink, Box::new(RfdDialogs::default()))
+        Self::with_parts(selection, events, command_sink, Box::new(DesktopDialogs::default()))
     }
 
     /// An app without a window (tests, benchmarks): dialogs are replaceable.
@@ -118,6 +118,10 @@ impl App {
         for command in commands {
             self.state.sent(&command);
             (self.sink)(command);
+        }
+        if let Some(notice) = self.dialogs.notice() {
+            // The window's own problem, shown where the engine's are.
+            self.state.toasts.push(crate::engine::command::ToastLevel::Warning, notice, Instant::now());
         }
     }
 

@@ -1,10 +1,20 @@
-//! File dialogs behind a trait: native ones through rfd in the app, fixed
-//! answers in tests and benchmarks.
+//! File dialogs behind a trait: the desktop's own (rfd), genesys-desk's own
+//! drawn with egui when the desktop has none, fixed answers in tests and
+//! benchmarks. Every request describes itself once ([`DialogSpec`]); both
+//! real implementations read that description.
 
-use std::path::PathBuf;
+mod desktop;
+mod in_app;
+mod native;
+
+use std::path::{Path, PathBuf};
+
+pub use desktop::DesktopDialogs;
+pub use in_app::InAppDialog;
 
 use crate::app::chats::ThreadKey;
 use crate::app::selection::Selection;
+use crate::config::Environment;
 use crate::engine::command::{Command, ExportFormat};
 
 /// A file dialog to open, with what its answer is for.
@@ -19,7 +29,7 @@ pub enum DialogRequest {
     /// A HAR file to import into Traffic.
     ImportHar,
     /// Where to write an environment's accounts.
-    ExportAccounts(crate::config::Environment),
+    ExportAccounts(Environment),
     /// An accounts export to import.
     ImportAccounts,
 }
@@ -31,94 +41,97 @@ pub enum DialogAnswer {
     Export(ExportFormat, Vec<i64>, PathBuf),
     Scenario(PathBuf),
     ImportHar(PathBuf),
-    ExportAccounts(crate::config::Environment, PathBuf),
+    ExportAccounts(Environment, PathBuf),
     ImportAccounts(PathBuf),
 }
 
-/// File dialogs, behind a trait so tests never open one (rfd needs a desktop
-/// portal). Opening returns at once; the answer is picked up on a later frame,
-/// so the window keeps drawing while a dialog is open.
+/// What a dialog looks like: open or save, its title, the files it lists,
+/// and the name a save dialog proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialogSpec {
+    pub save: bool,
+    pub title: &'static str,
+    pub filter_name: &'static str,
+    pub extensions: &'static [&'static str],
+    pub file_name: Option<String>,
+}
+
+impl DialogRequest {
+    pub fn spec(&self) -> DialogSpec {
+        let open = |title, filter_name, extensions| DialogSpec {
+            save: false,
+            title,
+            filter_name,
+            extensions,
+            file_name: None,
+        };
+        match self {
+            DialogRequest::Image(_) => open("Attach an image", "Images", &["png", "jpg", "jpeg", "gif", "webp"]),
+            DialogRequest::Scenario => open("Run a scenario", "Scenarios (YAML)", &["yaml", "yml"]),
+            DialogRequest::ImportHar => open("Import a HAR file", "HAR (HTTP Archive)", &["har", "json"]),
+            DialogRequest::ImportAccounts => open("Import accounts", "JSON", &["json"]),
+            DialogRequest::Export(format, _) => DialogSpec {
+                save: true,
+                title: if *format == ExportFormat::Har { "Export traffic as HAR" } else { "Export traffic as JSON" },
+                filter_name: if *format == ExportFormat::Har { "HAR" } else { "JSON" },
+                extensions: if *format == ExportFormat::Har { &["har"] } else { &["json"] },
+                file_name: Some(format!("genesys-traffic.{}", format.extension())),
+            },
+            DialogRequest::ExportAccounts(_) => DialogSpec {
+                save: true,
+                title: "Export accounts (no secrets)",
+                filter_name: "JSON",
+                extensions: &["json"],
+                file_name: Some("genesys-desk-accounts.json".into()),
+            },
+        }
+    }
+
+    /// The answer to this request with `path` chosen.
+    pub fn answer(self, path: PathBuf) -> DialogAnswer {
+        match self {
+            DialogRequest::Image(key) => DialogAnswer::Image(key, path),
+            DialogRequest::Export(format, ids) => DialogAnswer::Export(format, ids, path),
+            DialogRequest::Scenario => DialogAnswer::Scenario(path),
+            DialogRequest::ImportHar => DialogAnswer::ImportHar(path),
+            DialogRequest::ExportAccounts(env) => DialogAnswer::ExportAccounts(env, path),
+            DialogRequest::ImportAccounts => DialogAnswer::ImportAccounts(path),
+        }
+    }
+}
+
+impl DialogSpec {
+    /// True when `path` has one of the listed extensions (case-insensitive).
+    pub fn accepts(&self, path: &Path) -> bool {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        self.extensions.iter().any(|x| x.eq_ignore_ascii_case(ext))
+    }
+
+    /// A save path with the first listed extension added when it has none of them.
+    pub fn with_extension(&self, path: PathBuf) -> PathBuf {
+        match (self.save, self.accepts(&path), self.extensions.first()) {
+            (true, false, Some(ext)) => {
+                let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+                name.push(format!(".{ext}"));
+                path.with_file_name(name)
+            }
+            _ => path,
+        }
+    }
+}
+
+/// File dialogs, behind a trait so tests never open a native one. Opening
+/// returns at once; the answer is picked up on a later frame, so the window
+/// keeps drawing while a dialog is open.
 pub trait Dialogs {
     fn open(&mut self, request: DialogRequest, ctx: &egui::Context);
     /// The answer of a finished dialog, once.
     fn answer(&mut self) -> Option<DialogAnswer>;
-}
-
-/// Native dialogs through rfd, awaited on their own thread.
-#[derive(Debug)]
-pub struct RfdDialogs {
-    tx: std::sync::mpsc::Sender<DialogAnswer>,
-    rx: std::sync::mpsc::Receiver<DialogAnswer>,
-    open: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl Default for RfdDialogs {
-    fn default() -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        Self { tx, rx, open: Default::default() }
-    }
-}
-
-impl Dialogs for RfdDialogs {
-    fn open(&mut self, request: DialogRequest, ctx: &egui::Context) {
-        use std::sync::atomic::Ordering;
-        // One dialog at a time, as with a modal dialog.
-        if self.open.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let (tx, ctx, open) = (self.tx.clone(), ctx.clone(), self.open.clone());
-        let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
-            let answer = match request {
-                DialogRequest::Image(key) => pollster::block_on(
-                    rfd::AsyncFileDialog::new()
-                        .add_filter("Images", &["png", "jpg", "jpeg", "gif", "webp"])
-                        .pick_file(),
-                )
-                .map(|file| DialogAnswer::Image(key, file.path().to_path_buf())),
-                DialogRequest::Export(format, ids) => {
-                    let ext = format.extension();
-                    pollster::block_on(
-                        rfd::AsyncFileDialog::new()
-                            .add_filter(ext.to_ascii_uppercase(), &[ext])
-                            .set_file_name(format!("genesys-traffic.{ext}"))
-                            .save_file(),
-                    )
-                    .map(|file| DialogAnswer::Export(format, ids, file.path().to_path_buf()))
-                }
-                DialogRequest::Scenario => pollster::block_on(
-                    rfd::AsyncFileDialog::new().add_filter("Scenarios (YAML)", &["yaml", "yml"]).pick_file(),
-                )
-                .map(|file| DialogAnswer::Scenario(file.path().to_path_buf())),
-                DialogRequest::ImportHar => pollster::block_on(
-                    rfd::AsyncFileDialog::new().add_filter("HAR (HTTP Archive)", &["har", "json"]).pick_file(),
-                )
-                .map(|file| DialogAnswer::ImportHar(file.path().to_path_buf())),
-                DialogRequest::ExportAccounts(env) => pollster::block_on(
-                    rfd::AsyncFileDialog::new()
-                        .add_filter("JSON", &["json"])
-                        .set_file_name("genesys-desk-accounts.json")
-                        .save_file(),
-                )
-                .map(|file| DialogAnswer::ExportAccounts(env, file.path().to_path_buf())),
-                DialogRequest::ImportAccounts => {
-                    pollster::block_on(rfd::AsyncFileDialog::new().add_filter("JSON", &["json"]).pick_file())
-                        .map(|file| DialogAnswer::ImportAccounts(file.path().to_path_buf()))
-                }
-            };
-            if let Some(answer) = answer {
-                let _ = tx.send(answer);
-            }
-            open.store(false, Ordering::SeqCst);
-            ctx.request_repaint();
-        });
-        if let Err(e) = spawned {
-            self.open.store(false, Ordering::SeqCst);
-            tracing::warn!("cannot open a file dialog: {e}");
-        }
-    }
-
-    fn answer(&mut self) -> Option<DialogAnswer> {
-        self.rx.try_recv().ok()
+    /// Draws a dialog the app draws itself (called once per frame).
+    fn ui(&mut self, _ctx: &egui::Context) {}
+    /// What went wrong with a dialog, for a toast, once.
+    fn notice(&mut self) -> Option<String> {
+        None
     }
 }
 
@@ -143,14 +156,13 @@ impl FixedDialogs {
 
 impl Dialogs for FixedDialogs {
     fn open(&mut self, request: DialogRequest, _ctx: &egui::Context) {
-        self.pending = match request {
-            DialogRequest::Image(key) => self.image.clone().map(|p| DialogAnswer::Image(key, p)),
-            DialogRequest::Export(format, ids) => self.export.clone().map(|p| DialogAnswer::Export(format, ids, p)),
-            DialogRequest::Scenario => self.scenario.clone().map(DialogAnswer::Scenario),
-            DialogRequest::ImportHar => self.import.clone().map(DialogAnswer::ImportHar),
-            DialogRequest::ExportAccounts(env) => self.export.clone().map(|p| DialogAnswer::ExportAccounts(env, p)),
-            DialogRequest::ImportAccounts => self.import.clone().map(DialogAnswer::ImportAccounts),
+        let path = match &request {
+            DialogRequest::Image(_) => self.image.clone(),
+            DialogRequest::Export(..) | DialogRequest::ExportAccounts(_) => self.export.clone(),
+            DialogRequest::Scenario => self.scenario.clone(),
+            DialogRequest::ImportHar | DialogRequest::ImportAccounts => self.import.clone(),
         };
+        self.pending = path.map(|p| request.answer(p));
     }
 
     fn answer(&mut self) -> Option<DialogAnswer> {
@@ -171,4 +183,19 @@ pub(crate) fn dialog_command(selection: &Selection, answer: DialogAnswer) -> Opt
         DialogAnswer::ExportAccounts(env, path) => Command::ExportAccounts { env, path },
         DialogAnswer::ImportAccounts(path) => Command::ReadAccountsFile(path),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_save_path_gets_the_extension_it_lacks() {
+        let spec = DialogRequest::Export(ExportFormat::Har, vec![]).spec();
+        assert_eq!(spec.with_extension("/t/out".into()), PathBuf::from("/t/out.har"));
+        assert_eq!(spec.with_extension("/t/out.HAR".into()), PathBuf::from("/t/out.HAR"));
+        let open = DialogRequest::ImportHar.spec();
+        assert!(open.accepts(Path::new("x.json")) && !open.accepts(Path::new("x.txt")));
+        assert_eq!(open.with_extension("/t/x.txt".into()), PathBuf::from("/t/x.txt"), "open dialogs keep the path");
+    }
 }

@@ -27,7 +27,7 @@ use egui::{Color32, RichText, Ui};
 use crate::app::selection::{Selection, View};
 use crate::app::state::AppState;
 use crate::engine::command::{Command, Event};
-pub use dialogs::{DialogAnswer, DialogRequest, Dialogs, FixedDialogs, RfdDialogs};
+pub use dialogs::{DesktopDialogs, DialogAnswer, DialogRequest, Dialogs, FixedDialogs};
 pub use form::{FormRow, error_color};
 
 /// All views of the window.
@@ -93,6 +93,7 @@ impl Views {
         }
         self.signature_lab.ui(ui.ctx(), state, selection);
         self.as_genesys.ui(ui.ctx(), state, selection, commands);
+        dialogs.ui(ui.ctx());
         self.toasts.ui(ui.ctx(), state);
     }
 
