@@ -26,6 +26,8 @@ pub struct ChatThread {
     pub live: Option<LiveState>,
     /// Older messages no longer held here (see [`MAX_THREAD_MESSAGES`]).
     pub dropped: usize,
+    /// Changes with every message added, replaced or dropped (views cache by it).
+    pub revision: u64,
 }
 
 /// The live state of a conversation, from the Notifications API events.
@@ -92,6 +94,7 @@ impl ChatThread {
         let presence = msg.kind == MessageKind::Presence;
         let index = self.messages.partition_point(|m| m.at <= at);
         self.messages.insert(index, msg);
+        self.revision += 1;
         if presence {
             self.live = live_state(&self.messages);
         }
@@ -156,7 +159,10 @@ impl Chats {
             thread.typing_at = None;
         }
         match thread.position(&msg) {
-            Some(i) => thread.messages[i] = msg,
+            Some(i) => {
+                thread.messages[i] = msg;
+                thread.revision += 1;
+            }
             None => thread.insert(msg),
         }
     }
@@ -169,6 +175,7 @@ impl Chats {
         {
             if thread.messages[i].at == msg.at {
                 thread.messages[i] = msg;
+                thread.revision += 1;
             } else {
                 thread.messages.remove(i);
                 thread.insert(msg);

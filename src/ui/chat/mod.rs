@@ -3,6 +3,8 @@
 //! bubbles, typing indicator, delivery status, inline images and receipts.
 
 mod compose;
+mod rows;
+mod scroll;
 mod start;
 mod structured;
 mod thread;
@@ -18,18 +20,17 @@ use crate::engine::command::RequestId;
 use crate::engine::command::{Command, Event};
 pub use start::ChatForm;
 
-/// Messages laid out per page of a thread: long threads stay cheap to draw.
-pub const CHAT_PAGE: usize = 200;
-
 /// The Chats view: the open thread, what is being typed, the start form.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ChatView {
     /// The open thread (None: the "Start test chat" form).
     selected: Option<ThreadKey>,
     /// The message being typed in the open thread.
     pub compose: String,
-    /// How many of the newest messages the open thread lays out ("Show older" adds more).
-    shown: usize,
+    /// The open thread's row heights (only the bubbles on screen are laid out).
+    rows: rows::RowHeights,
+    /// Its scroll position, for the scrolling keys.
+    scroll: scroll::ScrollMemory,
     /// Agent message (Genesys id) whose "Mark failed" reason is being typed.
     failing_receipt: Option<(String, String)>,
     /// A structured message's answer clicked this frame: (its Genesys id, the answer).
@@ -37,20 +38,6 @@ pub struct ChatView {
     /// The thread and time (egui seconds) of the last typing event sent.
     typing_sent: Option<(ThreadKey, f64)>,
     pub form: ChatForm,
-}
-
-impl Default for ChatView {
-    fn default() -> Self {
-        Self {
-            selected: None,
-            compose: String::new(),
-            shown: CHAT_PAGE,
-            failing_receipt: None,
-            typing_sent: None,
-            answered: None,
-            form: ChatForm::default(),
-        }
-    }
 }
 
 impl ChatView {
@@ -95,7 +82,8 @@ impl ChatView {
     pub fn select_thread(&mut self, key: Option<ThreadKey>) {
         if self.selected != key {
             self.selected = key;
-            self.shown = CHAT_PAGE;
+            self.rows = rows::RowHeights::default();
+            self.scroll = scroll::ScrollMemory::default();
             self.failing_receipt = None;
         }
     }

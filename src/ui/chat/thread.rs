@@ -1,11 +1,11 @@
-//! The open thread: header with the live state, the messages (newest page
-//! first laid out), receipts and the compose box.
+//! The open thread: header with the live state, the messages (only those on
+//! screen laid out, see `rows`), receipts and the compose box.
 
 use std::time::{Duration, Instant};
 
 use egui::{Align, Button, Layout, RichText, TextEdit, Ui};
 
-use super::{CHAT_PAGE, ChatView};
+use super::ChatView;
 use crate::app::chats::{ChatThread, LiveState, ThreadKey};
 use crate::app::selection::Selection;
 use crate::app::state::AppState;
@@ -47,7 +47,8 @@ impl ChatView {
         self.compose_ui(ui, selection, commands, dialogs, key);
     }
 
-    /// The newest page of messages; returns the receipts whose buttons were pressed.
+    /// The thread's bubbles, only those on screen laid out; returns the
+    /// receipts whose buttons were pressed.
     fn messages_ui(
         &mut self,
         ui: &mut Ui,
@@ -57,38 +58,49 @@ impl ChatView {
     ) -> Vec<(String, Option<i64>, ReceiptOutcome)> {
         let compose_height = 120.0;
         let typing = thread.agent_typing(Instant::now());
-        let total = thread.messages.len();
-        let shown = self.shown.min(total);
-        let mut receipts = Vec::new();
-        let mut show_older = false;
-        egui::ScrollArea::vertical()
+        if thread.dropped > 0 {
+            ui.weak(format!("{} earlier messages are in the history only (Traffic, exports)", thread.dropped));
+        }
+        self.rows.sync(thread, ui.available_width());
+        let area = egui::ScrollArea::vertical()
             .id_salt(("thread", key))
             .stick_to_bottom(true)
             .auto_shrink([false, false])
-            .max_height((ui.available_height() - compose_height).max(80.0))
-            .show(ui, |ui| {
-                if shown < total && ui.button(format!("Show older messages ({} more)", total - shown)).clicked() {
-                    show_older = true;
-                } else if shown == total && thread.dropped > 0 {
-                    ui.weak(format!("{} earlier messages are in the history only (Traffic, exports)", thread.dropped));
+            .max_height((ui.available_height() - compose_height).max(80.0));
+        let key_target = self.scroll.keyboard(ui);
+        let mut receipts = Vec::new();
+        let mut remeasured = false;
+        let output = area.show_viewport(ui, |ui, viewport| {
+            if let Some(target) = key_target {
+                // A scroll delta, not a set offset: egui keeps a set offset
+                // stuck to the bottom, but takes a delta as the reader's move.
+                let delta = egui::vec2(0.0, viewport.min.y - target);
+                ui.scroll_with_delta_animation(delta, egui::style::ScrollAnimation::none());
+            }
+            let origin = ui.min_rect().min;
+            let width = ui.available_width();
+            ui.set_min_size(egui::vec2(width, self.rows.total()));
+            for row in self.rows.visible(viewport.min.y, viewport.max.y) {
+                let msg = &thread.messages[row];
+                let top = origin + egui::vec2(0.0, self.rows.top(row));
+                let rect = egui::Rect::from_min_size(top, egui::vec2(width, f32::INFINITY));
+                let mut bubble =
+                    ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(Layout::top_down(Align::Min)));
+                if let Some((message_id, outcome)) =
+                    message_ui(&mut bubble, msg, &mut self.failing_receipt, auto_delivered, &mut self.answered)
+                {
+                    receipts.push((message_id, msg.id, outcome));
                 }
-                for msg in &thread.messages[total - shown..] {
-                    let failing = &mut self.failing_receipt;
-                    if let Some((message_id, outcome)) =
-                        message_ui(ui, msg, failing, auto_delivered, &mut self.answered)
-                    {
-                        receipts.push((message_id, msg.id, outcome));
-                    }
-                }
-                if typing {
-                    ui.weak("Agent is typing…");
-                }
-            });
-        if typing {
-            ui.ctx().request_repaint_after(Duration::from_millis(500));
+                remeasured |= self.rows.measured(row, bubble.min_rect().height());
+            }
+        });
+        self.scroll.remember(&output);
+        if remeasured {
+            ui.ctx().request_repaint();
         }
-        if show_older {
-            self.shown += CHAT_PAGE;
+        if typing {
+            ui.weak("Agent is typing…");
+            ui.ctx().request_repaint_after(Duration::from_millis(500));
         }
         receipts
     }
