@@ -50,8 +50,8 @@ fn the_eframe_constructor_builds_and_sends_shutdown_once_on_exit() {
         .build_eframe(move |cc| App::new(cc, rx, Box::new(move |c| recorder.borrow_mut().push(c))));
     harness.run_steps(3);
     harness.get_by_label("Accounts");
-    eframe::App::on_exit(harness.state_mut());
-    eframe::App::on_exit(harness.state_mut());
+    eframe::App::on_exit(harness.state_mut(), None);
+    eframe::App::on_exit(harness.state_mut(), None);
     assert_eq!(*sent.borrow(), vec![Command::Shutdown], "Shutdown is sent exactly once");
 }
 

@@ -153,7 +153,7 @@ impl eframe::App for App {
         eframe::set_value(storage, PERSIST_KEY, &self.selection.persisted());
     }
 
-    fn on_exit(&mut self) {
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.shutdown();
     }
 }

@@ -24,6 +24,9 @@ use super::environment::Environment;
 use super::lock::FileLock;
 use super::paths::Paths;
 use super::secret::SecretString;
+use stores::{keyutils, native_store, secret_service};
+
+mod stores;
 
 /// Environment variable that forces a secret store: `auto` (default),
 /// `secret-service`, `keyutils` or `file`.
@@ -363,64 +366,6 @@ impl Secrets {
 fn workspace_id(config_dir: &Path) -> String {
     let digest = Sha256::digest(config_dir.to_string_lossy().as_bytes());
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
-}
-
-#[cfg(target_os = "linux")]
-fn secret_service() -> Result<Arc<CredentialStore>, String> {
-    // Without a session bus there is nothing to connect to; checking first
-    // avoids a slow connection attempt on headless machines.
-    let has_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
-        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists());
-    if !has_bus {
-        return Err("no session D-Bus".into());
-    }
-    let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new().map_err(|e| e.to_string())?;
-    Ok(store)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn secret_service() -> Result<Arc<CredentialStore>, String> {
-    Err("Secret Service is only used on Linux".into())
-}
-
-/// The macOS login keychain (the `keychain` store: no provisioning profile needed).
-#[cfg(target_os = "macos")]
-fn native_store() -> Result<Arc<CredentialStore>, String> {
-    let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new().map_err(|e| e.to_string())?;
-    Ok(store)
-}
-
-/// The Windows Credential Manager.
-#[cfg(target_os = "windows")]
-fn native_store() -> Result<Arc<CredentialStore>, String> {
-    let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new().map_err(|e| e.to_string())?;
-    Ok(store)
-}
-
-#[cfg(not(any(target_os = "macos", target_os = "windows")))]
-fn native_store() -> Result<Arc<CredentialStore>, String> {
-    Err("no native store on this OS: Secret Service is used".into())
-}
-
-#[cfg(target_os = "linux")]
-fn keyutils() -> Result<Arc<CredentialStore>, String> {
-    let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new().map_err(|e| e.to_string())?;
-    // Containers often forbid reading keys back: prove a round trip works now
-    // rather than fail later with the secret already "saved".
-    let probe = Entry::new_in_store(&store, KEYRING_SERVICE, "probe").map_err(|e| e.to_string())?;
-    probe.set_password("probe").map_err(|e| e.to_string())?;
-    let read = probe.get_password();
-    let _ = probe.delete_credential();
-    let read = read.map_err(|e| e.to_string())?;
-    if read != "probe" {
-        return Err("keyutils returned a different value than was stored".into());
-    }
-    Ok(store)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn keyutils() -> Result<Arc<CredentialStore>, String> {
-    Err("keyutils is Linux only".into())
 }
 
 #[cfg(test)]

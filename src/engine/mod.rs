@@ -18,6 +18,7 @@ pub mod command;
 mod create;
 pub mod customer;
 mod error;
+mod event;
 mod headless;
 mod headless_event;
 mod presence;

@@ -63,7 +63,7 @@ pub fn report_text(message: &str, place: &str, thread: &str, backtrace: &str) ->
 
 /// Writes `report` as a new 0600 file in `dir`.
 pub fn write_report(dir: &Path, report: &str) -> std::io::Result<PathBuf> {
-    super::create_private_dir(dir)?;
+    crate::storage::create_private_dir(dir)?;
     let stamp = OffsetDateTime::now_utc()
         .format(format_description!("[year][month][day]-[hour][minute][second]"))
         .unwrap_or_else(|_| "unknown-time".into());

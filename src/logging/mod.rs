@@ -67,8 +67,10 @@ pub fn init(paths: Option<&Paths>) -> LogGuard {
     LogGuard { _file: guard }
 }
 
+/// The daily file in `dir`, a folder only this user can read (logs name
+/// customers and conversations, as the history does).
 fn file_appender(dir: &Path) -> Result<tracing_appender::rolling::RollingFileAppender, String> {
-    create_private_dir(dir).map_err(|e| e.to_string())?;
+    crate::storage::create_private_dir(dir).map_err(|e| e.to_string())?;
     tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("genesys-desk")
@@ -76,14 +78,4 @@ fn file_appender(dir: &Path) -> Result<tracing_appender::rolling::RollingFileApp
         .max_log_files(KEEP_FILES)
         .build(dir)
         .map_err(|e| e.to_string())
-}
-
-/// Creates `dir` (and its parents) readable by this user only: logs name
-/// customers and conversations, as the history does.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
