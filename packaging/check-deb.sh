@@ -26,7 +26,7 @@ home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 version=$(/usr/bin/genesys-desk --version)
 echo "installed: $version"
-[[ "$version" =~ ^genesys-desk\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ [0-9a-f]+ ]] || { echo "check-deb: unexpected --version: $version" >&2; exit 1; }
+[[ "$version" =~ ^genesys-desk\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ ([0-9a-f]+|unknown)\) ]] || { echo "check-deb: unexpected --version: $version" >&2; exit 1; }
 paths=$(GENESYS_DESK_SECRET_STORE=file /usr/bin/genesys-desk --home "$home" paths)
 echo "$paths"
 grep -q "^config dir: *$home/config$" <<<"$paths" || { echo "check-deb: paths did not use the given home" >&2; exit 1; }
