@@ -245,3 +245,53 @@ async fn an_imported_har_file_is_stored_and_reported_marked_imported() {
     assert_eq!(rows[0].request_headers, vec![("Authorization".to_string(), "Bearer ***".to_string())]);
     assert_eq!(rows[0].latency_us, Some(400));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_from_the_window_saves_all_accounts_with_their_typed_secrets_or_none() {
+    use genesys_desk::config::share::{SharedAccount, env_var_name};
+    use genesys_desk::engine::share::ImportChoice;
+    let setup = engine_support::emulator_and_home().await;
+    let shared = |name: &str| SharedAccount {
+        name: name.into(),
+        host: "mypurecloud.ie".into(),
+        client_id: EMULATOR_CLIENT_ID.into(),
+        integration_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+        public_webhook_base: None,
+        receive_events: false,
+        accept_unsigned: false,
+        client_secret_env: env_var_name(name, "CLIENT_SECRET"),
+        webhook_secret_env: Some(env_var_name(name, "WEBHOOK_SECRET")),
+    };
+    let choice = |name: &str, webhook: &str| ImportChoice {
+        account: shared(name),
+        client_secret: format!("typed-client-of-{name}"),
+        webhook_secret: webhook.into(),
+    };
+    let mut engine = engine::spawn_headless(&tokio::runtime::Handle::current(), setup.engine_config(true));
+    let mut ids = Vec::new();
+    // Beta lacks its webhook secret (and no variable holds it): nothing is saved.
+    let accounts = vec![choice("Alpha", "typed-webhook-secret-a"), choice("Beta", "")];
+    engine.send(Command::ImportAccounts { env: Environment::Development, accounts });
+    let refused = wait(&mut engine, &mut ids, "the refusal", |e| toast(e, ToastLevel::Error)).await;
+    assert!(refused.contains("webhook secret of \"Beta\"") && refused.contains("nothing imported"), "{refused}");
+    let accounts = vec![choice("Alpha", "typed-webhook-secret-a"), choice("Beta", "typed-webhook-secret-b")];
+    engine.send(Command::ImportAccounts { env: Environment::Development, accounts });
+    let done = wait(&mut engine, &mut ids, "the import", |e| toast(e, ToastLevel::Success)).await;
+    assert_eq!(done, "Imported \"Alpha\", \"Beta\" into Development");
+    engine.send(Command::Shutdown);
+    let paths = setup.paths.clone();
+    let stored = genesys_desk::config::AccountStore::open_with_secrets(
+        &paths,
+        genesys_desk::config::secrets::Secrets::open_with(
+            &paths,
+            genesys_desk::config::secrets::SecretStoreChoice::File,
+        )
+        .unwrap(),
+    )
+    .unwrap()
+    .account(Environment::Development, "Beta")
+    .unwrap();
+    assert_eq!(stored.client_secret.expose(), "typed-client-of-Beta");
+    assert_eq!(stored.webhook_secret.unwrap().expose(), "typed-webhook-secret-b");
+    assert!(stored.events_off, "the file's receive_events: false is kept");
+}
