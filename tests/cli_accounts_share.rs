@@ -137,3 +137,18 @@ fn a_missing_secret_variable_is_named_and_nothing_is_saved() {
     assert!(err.contains("set GENESYS_DESK_ACME_DEV_WEBHOOK_SECRET"), "{err}");
     assert_eq!(store(target.path()).names(Environment::Development), vec!["Emulator".to_string()]);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_export_leaves_the_chosen_folder_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let source = source_home();
+    let downloads = source.path().join("Downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    std::fs::set_permissions(&downloads, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let file = downloads.join("team.json");
+    assert!(cli(source.path(), &["accounts", "export", "-o", file.to_str().unwrap()], &[]).status.success());
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&downloads), 0o755, "the user's folder is not made private");
+    assert_eq!(mode(&file), 0o644, "a setup without secrets can be shared");
+}

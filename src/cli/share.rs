@@ -26,7 +26,7 @@ pub(super) fn export(store: &AccountStore, env: Environment, names: &[String], o
     match output {
         None => super::output::out_lines(&text),
         Some(path) => {
-            crate::config::atomic::write_atomic(path, text.as_bytes(), 0o644)
+            crate::config::atomic::write_user_file(path, 0o644, |w| w.write_all(text.as_bytes()))
                 .map_err(|e| CliError::Failed(format!("Could not write {}: {e}", path.display())))?;
             eprintln!("Exported {} account(s) of {env} to {} (no secrets).", accounts.len(), path.display());
         }

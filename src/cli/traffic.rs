@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::{CliError, CliResult};
 use crate::config::Paths;
+use crate::engine::ExportError;
 use crate::model::traffic::{Direction, SignatureVerdict, StatusClass, TrafficFilter};
 use crate::storage::Db;
 
@@ -85,17 +86,6 @@ fn filter(args: &ExportArgs) -> TrafficFilter {
     TrafficFilter { text: args.text.clone(), account: args.account.clone(), direction, status, verdict }
 }
 
-/// What can go wrong while streaming rows out.
-#[derive(Debug, thiserror::Error)]
-enum ExportError {
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Json(#[from] serde_json::Error),
-    #[error("reading the history: {0}")]
-    History(#[from] crate::storage::Error),
-}
-
 fn export(db: &Db, args: &ExportArgs) -> CliResult {
     let (path, har) = match (&args.har, &args.json) {
         (Some(path), _) => (path.as_path(), true),
@@ -103,53 +93,41 @@ fn export(db: &Db, args: &ExportArgs) -> CliResult {
         (None, None) => return Err(CliError::Usage("give --har FILE or --json FILE".into())),
     };
     let filter = filter(args);
-    let count = if path == Path::new("-") {
+    let stdout = path == Path::new("-");
+    let written = if stdout {
         let mut out = BufWriter::new(std::io::stdout().lock());
-        let count = write_rows(db, &filter, har, &mut out)?;
-        out.flush().map_err(|e| CliError::Failed(format!("Could not write to stdout: {e}")))?;
-        count
+        write_rows(db, &filter, har, &mut out).and_then(|count| Ok(out.flush().map(|()| count)?))
     } else {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let fail = |e: &dyn std::fmt::Display| CliError::Failed(format!("Could not write {}: {e}", path.display()));
-        let tmp = tempfile::Builder::new().prefix(".genesys-desk-export-").tempfile_in(dir).map_err(|e| fail(&e))?;
-        let mut out = BufWriter::new(tmp);
-        let count = write_rows(db, &filter, har, &mut out)?;
-        let tmp = out.into_inner().map_err(|e| fail(&e.error()))?;
-        tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-        tmp.persist(path).map_err(|e| fail(&e.error))?;
-        count
+        // 0600: the rows name customers and hold their messages.
+        crate::config::atomic::write_user_file(path, 0o600, |out| write_rows(db, &filter, har, out))
     };
-    eprintln!(
-        "Exported {count} entries{}.",
-        if path == Path::new("-") { String::new() } else { format!(" to {}", path.display()) }
-    );
+    let shown = if stdout { "stdout".to_string() } else { path.display().to_string() };
+    let count = written.map_err(|e| CliError::Failed(format!("Export to {shown} failed: {e}")))?;
+    eprintln!("Exported {count} entries{}.", if stdout { String::new() } else { format!(" to {shown}") });
     Ok(())
 }
 
 /// Writes the matching rows as a HAR log or a JSON array, one row at a time.
-fn write_rows(db: &Db, filter: &TrafficFilter, har: bool, out: &mut impl Write) -> Result<u64, CliError> {
-    let fail = |e: ExportError| CliError::Failed(format!("Export failed: {e}"));
+fn write_rows(db: &Db, filter: &TrafficFilter, har: bool, out: &mut dyn Write) -> Result<u64, ExportError> {
     let head = if har {
         format!(r#"{{"log":{{"version":"1.2","creator":{},"entries":["#, crate::model::har::creator())
     } else {
         "[".to_string()
     };
-    out.write_all(head.as_bytes()).map_err(|e| fail(e.into()))?;
+    out.write_all(head.as_bytes())?;
     let mut first = true;
-    let count = db
-        .for_each_traffic(filter, |entry| -> Result<(), ExportError> {
-            if !first {
-                out.write_all(b",\n")?;
-            }
-            first = false;
-            if har {
-                serde_json::to_writer(&mut *out, &crate::model::har::har_entry(&entry))?;
-            } else {
-                serde_json::to_writer(&mut *out, &entry)?;
-            }
-            Ok(())
-        })
-        .map_err(fail)?;
-    out.write_all(if har { b"]}}\n" } else { b"]\n" }).map_err(|e| fail(e.into()))?;
+    let count = db.for_each_traffic(filter, |entry| -> Result<(), ExportError> {
+        if !first {
+            out.write_all(b",\n")?;
+        }
+        first = false;
+        if har {
+            serde_json::to_writer(&mut *out, &crate::model::har::har_entry(&entry))?;
+        } else {
+            serde_json::to_writer(&mut *out, &entry)?;
+        }
+        Ok(())
+    })?;
+    out.write_all(if har { b"]}}\n" } else { b"]\n" })?;
     Ok(count)
 }

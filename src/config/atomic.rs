@@ -1,6 +1,8 @@
-//! Kill-safe file writes for the config folder: a temp file in the same
-//! directory, fsync, then rename over the target. A crash leaves either the old
-//! file or the new one, never half of each.
+//! Kill-safe file writes: a temp file in the same directory, fsync, then
+//! rename over the target. A crash leaves either the old file or the new one,
+//! never half of each. For the config folder ([`write_atomic`], which makes the
+//! folder private) and for files the user chose ([`write_user_file`], exports,
+//! which leaves the folder as it is).
 
 use std::fs;
 use std::io::{self, Write};
@@ -23,7 +25,7 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
 /// Writes `bytes` to `path` atomically with Unix mode `mode` (set on the temp
 /// file before the rename, so the secret never exists with wider permissions).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     ensure_private_dir(dir)?;
     let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     #[cfg(unix)]
@@ -42,6 +44,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Writes a file the user chose (an export to their Downloads, a HAR file)
+/// kill-safely with Unix mode `mode`, leaving the folder's permissions alone:
+/// `fill` writes the content through a buffer; its value is returned.
+pub fn write_user_file<T, E: From<io::Error>>(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
+    let tmp = tempfile::Builder::new().prefix(".genesys-desk-export-").tempfile_in(folder_of(path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut out = io::BufWriter::new(tmp);
+    let value = fill(&mut out)?;
+    let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(value)
 }
 
 /// The backup path of `bytes` read from `path`: `<path>.corrupt-<first 16 hex

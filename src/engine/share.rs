@@ -44,7 +44,7 @@ impl Engine {
             let loaded = store.load_accounts(env).map_err(|e| e.to_string())?;
             let accounts = crate::config::share::chosen(loaded.accounts, &[]).unwrap_or_default();
             let text = SharedSetup::export(&accounts).to_json();
-            crate::config::atomic::write_atomic(&path, text.as_bytes(), 0o644)
+            crate::config::atomic::write_user_file(&path, 0o644, |w| w.write_all(text.as_bytes()))
                 .map_err(|e| format!("Could not write {}: {e}", path.display()))?;
             Ok(accounts.len())
         });

@@ -80,18 +80,6 @@ async fn replay(shared: &Shared, listener_base: Option<String>, id: i64) -> Resu
     Ok(response.status().as_u16())
 }
 
-/// Temp file beside the target + rename, leaving the folder's permissions alone
-/// (unlike the config writer, which makes its folder private).
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".genesys-desk-export-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// Writes the stored entries among `ids` to `path` atomically; returns how many.
 async fn export(
     shared: &Shared,
@@ -104,9 +92,14 @@ async fn export(
         ExportFormat::Json => serde_json::to_value(&entries)?,
         ExportFormat::Har => crate::model::har::to_har(&entries),
     };
-    let text = serde_json::to_string_pretty(&value)?;
     let target = path.to_path_buf();
-    tokio::task::spawn_blocking(move || write_file(&target, text.as_bytes())).await??;
+    // 0600: the rows name customers and hold their messages.
+    tokio::task::spawn_blocking(move || {
+        crate::config::atomic::write_user_file(&target, 0o600, |w| -> Result<(), ExportError> {
+            Ok(serde_json::to_writer_pretty(w, &value)?)
+        })
+    })
+    .await??;
     Ok(entries.len())
 }
 
@@ -115,8 +108,9 @@ async fn import_har(shared: &Shared, path: &std::path::Path) -> Result<usize, St
     let file = path.to_path_buf();
     let entries =
         tokio::task::spawn_blocking(move || crate::model::har::read_file(&file)).await.map_err(|e| e.to_string())??;
-    let stored = entries.clone();
-    let ids = shared.writer.run(move |db| db.insert_traffic_batch(&stored)).await.map_err(|e| e.to_string())?;
+    // The rows go to the writer and come back with their ids: no copy of a large file's rows.
+    let stored = shared.writer.run(move |db| db.insert_traffic_batch(&entries).map(|ids| (entries, ids)));
+    let (entries, ids) = stored.await.map_err(|e| e.to_string())?;
     let count = entries.len();
     for (mut entry, id) in entries.into_iter().zip(ids) {
         entry.id = Some(id);
