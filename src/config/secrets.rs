@@ -24,6 +24,7 @@ use super::environment::Environment;
 use super::lock::FileLock;
 use super::paths::Paths;
 use super::secret::SecretString;
+pub use stores::session_bus;
 use stores::{keyutils, native_store, secret_service};
 
 mod stores;

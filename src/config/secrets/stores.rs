@@ -9,13 +9,19 @@ use keyring_core::{CredentialStore, Entry};
 
 use super::KEYRING_SERVICE;
 
+/// True when a session D-Bus can be reached: its address is set, or the
+/// standard socket is in `XDG_RUNTIME_DIR` (the Secret Service and the desktop
+/// portal's file chooser both live on it).
+pub fn session_bus() -> bool {
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists())
+}
+
 #[cfg(target_os = "linux")]
 pub(super) fn secret_service() -> Result<Arc<CredentialStore>, String> {
     // Without a session bus there is nothing to connect to; checking first
     // avoids a slow connection attempt on headless machines.
-    let has_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
-        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists());
-    if !has_bus {
+    if !session_bus() {
         return Err("no session D-Bus".into());
     }
     let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new().map_err(|e| e.to_string())?;

@@ -53,13 +53,14 @@ impl DesktopDialogs {
     }
 
     fn start_dir(&self) -> PathBuf {
-        self.last_dir
-            .clone()
-            .or_else(|| {
-                directories::UserDirs::new().and_then(|u| u.download_dir().filter(|d| d.is_dir()).map(PathBuf::from))
-            })
-            .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_path_buf()))
-            .unwrap_or_else(|| PathBuf::from("."))
+        if let Some(dir) = &self.last_dir {
+            return dir.clone();
+        }
+        let user = directories::UserDirs::new();
+        let downloads = user.as_ref().and_then(|u| u.download_dir()).filter(|d| d.is_dir());
+        downloads
+            .or_else(|| user.as_ref().map(directories::UserDirs::home_dir))
+            .map_or_else(|| PathBuf::from("."), PathBuf::from)
     }
 
     fn open_native(&mut self, request: DialogRequest, ctx: &egui::Context) {

@@ -29,10 +29,8 @@ pub fn known_problem() -> Option<String> {
     if !cfg!(target_os = "linux") {
         return None;
     }
-    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
-        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists());
-    let zenity = std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()));
+    let bus = crate::config::secrets::session_bus();
+    let zenity = crate::engine::tunnel::on_path("zenity").is_some();
     (!bus && !zenity).then(|| format!("no session D-Bus for a desktop portal and no zenity: {INSTALL_HINT}"))
 }
 
