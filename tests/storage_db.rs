@@ -303,13 +303,16 @@ async fn the_writer_group_commits_concurrent_deliveries() {
     for i in 0..200 {
         let writer = writer.clone();
         // Every id twice: retries racing each other must still give one message each.
-        tasks.push(tokio::spawn(async move {
-            writer.insert_delivery(delivery("Acme", &format!("m{}", i % 100), "t", true), None).await.unwrap()
-        }));
+        let sent = delivery("Acme", &format!("m{}", i % 100), "t", true);
+        let expected = (sent.traffic.clone(), sent.key.clone(), sent.message.clone());
+        tasks.push((expected, tokio::spawn(async move { writer.insert_delivery(sent, None).await.unwrap() })));
     }
     let mut attempts = Vec::new();
-    for t in tasks {
-        attempts.push(t.await.unwrap().attempt);
+    for (expected, t) in tasks {
+        let (stored, record) = t.await.unwrap();
+        // The record comes back with its answer (the listener reuses its rows).
+        assert_eq!((record.traffic, record.key, record.message), expected);
+        attempts.push(stored.attempt);
     }
     assert_eq!(attempts.iter().filter(|a| **a == 1).count(), 100);
     assert_eq!(attempts.iter().filter(|a| **a == 2).count(), 100);

@@ -146,6 +146,16 @@ const SECRET_KEYS: [&str; 6] = [
     "password",
 ];
 
+/// `headers` with secret values redacted, copied only when one is there.
+pub fn redacted_headers(headers: &[(String, String)]) -> std::borrow::Cow<'_, [(String, String)]> {
+    if !headers.iter().any(|(name, _)| SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))) {
+        return std::borrow::Cow::Borrowed(headers);
+    }
+    let mut owned = headers.to_vec();
+    redact_headers(&mut owned);
+    std::borrow::Cow::Owned(owned)
+}
+
 /// Redacts secret header values in place (keeps the scheme word of `Authorization`).
 pub fn redact_headers(headers: &mut [(String, String)]) {
     for (name, value) in headers.iter_mut() {
@@ -161,9 +171,18 @@ pub fn redact_headers(headers: &mut [(String, String)]) {
 /// Redacts secret fields of a JSON body; non-JSON bodies are returned as they
 /// are, except form bodies with `client_secret=` which get that value redacted.
 pub fn redact_body(body: &str) -> String {
+    redacted_body(body).into_owned()
+}
+
+/// [`redact_body`] without a copy of a body that cannot hold a secret.
+pub fn redacted_body(body: &str) -> std::borrow::Cow<'_, str> {
     if !may_hold_secret(body) {
-        return body.to_string();
+        return std::borrow::Cow::Borrowed(body);
     }
+    std::borrow::Cow::Owned(redact_secret_body(body))
+}
+
+fn redact_secret_body(body: &str) -> String {
     if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(body) {
         if redact_value(&mut value) {
             return serde_json::to_string(&value).unwrap_or_else(|_| REDACTED.to_string());
@@ -291,6 +310,25 @@ impl TrafficFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_without_a_secret_are_not_copied_to_be_redacted() {
+        let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+        assert!(matches!(redacted_headers(&headers), std::borrow::Cow::Borrowed(_)));
+        let body = r#"{"id":"c327","text":"Hi"}"#;
+        assert!(matches!(redacted_body(body), std::borrow::Cow::Borrowed(b) if b == body));
+    }
+
+    #[test]
+    fn rows_with_a_secret_are_redacted_in_a_copy() {
+        let headers = vec![("Authorization".to_string(), "Bearer tok-123".to_string())];
+        let redacted = redacted_headers(&headers);
+        assert!(matches!(redacted, std::borrow::Cow::Owned(_)));
+        assert_eq!(redacted[0].1, format!("Bearer {REDACTED}"));
+        assert_eq!(headers[0].1, "Bearer tok-123", "the caller's headers are left as they were");
+        let body = redacted_body(r#"{"client_secret":"s3cret"}"#);
+        assert!(!body.contains("s3cret"), "{body}");
+    }
 
     #[test]
     fn latencies_under_a_millisecond_are_shown_as_such() {

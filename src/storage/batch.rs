@@ -10,7 +10,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use super::queries::{self, DeliveryStored};
-use super::writer::Job;
+use super::writer::{Call, Job};
 use super::{Db, Error, Result};
 
 /// What one queued row became.
@@ -25,12 +25,15 @@ impl Written {
     }
 }
 
-/// Writes and commits `batch`'s rows, then answers each waiter (told "stored"
-/// only once it is), then runs its calls in order.
-pub(super) fn commit(db: &mut Db, batch: Vec<Job>) {
+/// Writes each row of `jobs` as it comes and commits them together, then
+/// answers each waiter (told "stored" only once it is), then runs the calls
+/// in order. Rows are written while the batch is still being gathered, so
+/// the commit after the last one is all that is left.
+pub(super) fn commit(db: &mut Db, jobs: &mut dyn Iterator<Item = Job>) {
     let path = db.conn.path().filter(|p| !p.is_empty()).map(str::to_string);
-    let (rows, calls): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|job| !matches!(job, Job::Call(_)));
-    let outcome = match write(&mut db.conn, &rows, false) {
+    let mut rows = Vec::new();
+    let mut calls = Vec::new();
+    let outcome = match write_as_taken(&mut db.conn, jobs, &mut rows, &mut calls) {
         Ok(Some(written)) => Ok(written),
         // With a savepoint per row every row has a result (never `None`).
         Ok(None) => write(&mut db.conn, &rows, true).map(Option::unwrap_or_default),
@@ -38,9 +41,55 @@ pub(super) fn commit(db: &mut Db, batch: Vec<Job>) {
     };
     answer(rows, outcome, path.as_deref());
     for call in calls {
-        if let Job::Call(call) = call {
-            call(db);
+        call(db);
+    }
+}
+
+/// Takes jobs from `jobs` and writes their rows in one transaction without a
+/// savepoint each, then commits; the rows go to `rows`, the calls to `calls`.
+/// `None` when a row failed (the rest of the batch is taken unwritten, and
+/// nothing is kept).
+fn write_as_taken(
+    conn: &mut Connection,
+    jobs: &mut dyn Iterator<Item = Job>,
+    rows: &mut Vec<Job>,
+    calls: &mut Vec<Call>,
+) -> rusqlite::Result<Option<Vec<Written>>> {
+    // IMMEDIATE: the write lock is taken (waiting for a checkpoint that holds
+    // it) before anything is read, so the batch never finds its snapshot stale.
+    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            // Every job of the batch is answered with the cause.
+            jobs.for_each(|job| take(job, rows, calls));
+            return Err(e);
         }
+    };
+    let mut written = Vec::new();
+    let mut failed = false;
+    for job in &mut *jobs {
+        take(job, rows, calls);
+        let Some(row) = rows.get(written.len()) else { continue };
+        let result = write_row(&tx, row, false)?;
+        if result.failed() {
+            failed = true;
+            break;
+        }
+        written.push(result);
+    }
+    if failed {
+        // The whole batch is written again, a savepoint per row.
+        jobs.for_each(|job| take(job, rows, calls));
+        return Ok(None);
+    }
+    tx.commit()?;
+    Ok(Some(written))
+}
+
+fn take(job: Job, rows: &mut Vec<Job>, calls: &mut Vec<Call>) {
+    match job {
+        Job::Call(call) => calls.push(call),
+        row => rows.push(row),
     }
 }
 
@@ -48,18 +97,10 @@ pub(super) fn commit(db: &mut Db, batch: Vec<Job>) {
 /// and `isolate` is off (nothing is then kept). With `isolate` each row runs
 /// in its own savepoint and a failed one is left out.
 fn write(conn: &mut Connection, rows: &[Job], isolate: bool) -> rusqlite::Result<Option<Vec<Written>>> {
-    // IMMEDIATE: the write lock is taken (waiting for a checkpoint that holds
-    // it) before anything is read, so the batch never finds its snapshot stale.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut written = Vec::with_capacity(rows.len());
     for row in rows {
-        let result = match row {
-            Job::Delivery(record, _) => Written::Delivery(run(&tx, isolate, |c| queries::insert_delivery(c, record))?),
-            Job::Traffic(entry, _) => {
-                Written::Traffic(run(&tx, isolate, |c| queries::insert_traffic_row(c, entry, None, None))?)
-            }
-            Job::Call(_) => continue,
-        };
+        let result = write_row(&tx, row, isolate)?;
         if result.failed() && !isolate {
             return Ok(None);
         }
@@ -67,6 +108,17 @@ fn write(conn: &mut Connection, rows: &[Job], isolate: bool) -> rusqlite::Result
     }
     tx.commit()?;
     Ok(Some(written))
+}
+
+/// One row's insert (a call has no row: never passed here).
+fn write_row(conn: &Connection, row: &Job, isolate: bool) -> rusqlite::Result<Written> {
+    Ok(match row {
+        Job::Delivery(record, _) => Written::Delivery(run(conn, isolate, |c| queries::insert_delivery(c, record))?),
+        Job::Traffic(entry, _) => {
+            Written::Traffic(run(conn, isolate, |c| queries::insert_traffic_row(c, entry, None, None))?)
+        }
+        Job::Call(_) => Written::Traffic(Err(Error::Malformed("a call is not a row".into()))),
+    })
 }
 
 /// Runs `job`, in a savepoint when `isolate` (its changes undone if it fails).
@@ -91,7 +143,9 @@ fn answer(rows: Vec<Job>, outcome: rusqlite::Result<Vec<Written>>, path: Option<
         Ok(written) => {
             for (row, result) in rows.into_iter().zip(written) {
                 match (row, result) {
-                    (Job::Delivery(_, done), Written::Delivery(r)) => send(done, r.map_err(|e| e.at_path(path))),
+                    (Job::Delivery(record, done), Written::Delivery(r)) => {
+                        send(done, (r.map_err(|e| e.at_path(path)), record));
+                    }
                     (Job::Traffic(_, done), Written::Traffic(r)) => send(done, r.map_err(|e| e.at_path(path))),
                     _ => {}
                 }
@@ -102,14 +156,14 @@ fn answer(rows: Vec<Job>, outcome: rusqlite::Result<Vec<Written>>, path: Option<
     };
     for row in rows {
         match row {
-            Job::Delivery(_, done) => send(done, Err(Error::commit(failed.clone(), path))),
+            Job::Delivery(record, done) => send(done, (Err(Error::commit(failed.clone(), path)), record)),
             Job::Traffic(_, done) => send(done, Err(Error::commit(failed.clone(), path))),
             Job::Call(_) => {}
         }
     }
 }
 
-fn send<T>(done: oneshot::Sender<Result<T>>, result: Result<T>) {
+fn send<T>(done: oneshot::Sender<T>, result: T) {
     // A waiter that gave up (its request was dropped) needs no answer.
     let _ = done.send(result);
 }
@@ -119,7 +173,7 @@ mod tests {
     use super::*;
     use crate::storage::queries::tests::delivery;
 
-    fn queued(n: usize) -> (Job, oneshot::Receiver<Result<DeliveryStored>>) {
+    fn queued(n: usize) -> (Job, oneshot::Receiver<super::super::writer::DeliveryAnswer>) {
         let (done, wait) = oneshot::channel();
         (Job::Delivery(Box::new(delivery(n, false)), done), wait)
     }
@@ -140,8 +194,8 @@ mod tests {
             ))
             .unwrap();
         let (jobs, waits): (Vec<Job>, Vec<_>) = (1..=3).map(queued).unzip();
-        commit(&mut db, jobs);
-        let answers: Vec<bool> = waits.into_iter().map(|mut w| w.try_recv().unwrap().is_ok()).collect();
+        commit(&mut db, &mut jobs.into_iter());
+        let answers: Vec<bool> = waits.into_iter().map(|mut w| w.try_recv().unwrap().0.is_ok()).collect();
         assert_eq!(answers, [true, false, true]);
         assert_eq!((count(&db, "traffic"), count(&db, "messages")), (2, 2), "row 2 left no traffic row");
     }
@@ -150,9 +204,9 @@ mod tests {
     fn a_batch_without_failures_stores_every_row() {
         let mut db = Db::open_in_memory().unwrap();
         let (jobs, waits): (Vec<Job>, Vec<_>) = (1..=3).map(queued).unzip();
-        commit(&mut db, jobs);
+        commit(&mut db, &mut jobs.into_iter());
         for mut wait in waits {
-            assert_eq!(wait.try_recv().unwrap().unwrap().attempt, 1);
+            assert_eq!(wait.try_recv().unwrap().0.unwrap().attempt, 1);
         }
         assert_eq!((count(&db, "traffic"), count(&db, "messages")), (3, 3));
     }

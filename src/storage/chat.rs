@@ -13,6 +13,13 @@ use crate::model::{ChatMessage, DeliveryStatus};
 
 // ---- chat messages ----------------------------------------------------------
 
+const INSERT_MESSAGE: &str = "INSERT INTO messages (account, customer_id, conversation_id, genesys_id, sender,
+    sender_name, kind, text, attachments, at, at_ms, status, raw, delivery_key)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+const INSERT_MESSAGE_OR_IGNORE: &str = "INSERT OR IGNORE INTO messages (account, customer_id, conversation_id,
+    genesys_id, sender, sender_name, kind, text, attachments, at, at_ms, status, raw, delivery_key)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
 /// Inserts a message; with `ignore_duplicate`, returns `None` when a message with
 /// the same (account, delivery key) already exists.
 pub(super) fn insert_message_row(
@@ -21,13 +28,8 @@ pub(super) fn insert_message_row(
     key: Option<&DeliveryKey>,
     ignore_duplicate: bool,
 ) -> Result<Option<i64>> {
-    let verb = if ignore_duplicate { "INSERT OR IGNORE" } else { "INSERT" };
     let changed = conn
-        .prepare_cached(&format!(
-            "{verb} INTO messages (account, customer_id, conversation_id, genesys_id, sender, sender_name, kind, text,
-                 attachments, at, at_ms, status, raw, delivery_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        ))?
+        .prepare_cached(if ignore_duplicate { INSERT_MESSAGE_OR_IGNORE } else { INSERT_MESSAGE })?
         .execute(params![
             m.account,
             m.customer_id,

@@ -200,10 +200,13 @@ impl Db {
     fn prepare(mut conn: Connection) -> Result<Db> {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 32 MiB of pages (SQLite's default is 2 MiB): a retried delivery looks
-        // up its earlier attempt and chat message anywhere in indexes that
-        // outgrow a small cache within minutes of a burst.
-        conn.pragma_update(None, "cache_size", -32_768)?;
+        // 4 MiB of pages (SQLite's default is 2 MiB). Not more: after a page
+        // split SQLite's cache has seen a page number past the file's end
+        // (balance_nonroot renumbers pages through the one after the lock-byte
+        // page), and every commit then walks the whole cache to drop pages past
+        // the end: with 32 MiB that walk was a fifteenth of the writer's time.
+        // A retry's lookup that misses reads the page from the OS's file cache.
+        conn.pragma_update(None, "cache_size", -4_096)?;
         // Plans chosen once per statement: otherwise SQLite (built with STAT4)
         // recompiles a cached statement whenever a value bound to an indexed
         // column changes (https://sqlite.org/c3ref/prepare.html, "WHERE clause

@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::chat::insert_message_row;
 use super::{Db, Error, Result};
-use crate::model::traffic::{StatusClass, TrafficFilter, redact_body, redact_headers};
+use crate::model::traffic::{StatusClass, TrafficFilter, redacted_body, redacted_headers};
 use crate::model::{ChatMessage, DeliveryStatus, Direction, SignatureVerdict, TrafficEntry};
 
 /// The de-duplication key of a webhook delivery: payload `id` + `channel.time`
@@ -120,7 +120,7 @@ pub(super) fn enum_parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<
         .map_err(|e| Error::Malformed(format!("{what} \"{text}\": {e}")))
 }
 
-pub(super) fn json_text<T: Serialize>(value: &T) -> String {
+pub(super) fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
@@ -143,10 +143,8 @@ pub(crate) fn insert_traffic_row(
 ) -> Result<i64> {
     // Redact again here: whoever built the entry should have, but the history
     // file must never hold a secret even if a caller forgot.
-    let mut request_headers = entry.request_headers.clone();
-    redact_headers(&mut request_headers);
-    let mut response_headers = entry.response_headers.clone();
-    redact_headers(&mut response_headers);
+    let request_headers = redacted_headers(&entry.request_headers);
+    let response_headers = redacted_headers(&entry.response_headers);
     conn.prepare_cached(
         "INSERT INTO traffic (at, at_ms, direction, account, method, url, status, latency_us, verdict, explanation,
              correlation_id, request_headers, request_body, response_headers, response_body, error, delivery_key, attempt,
@@ -165,10 +163,10 @@ pub(crate) fn insert_traffic_row(
             entry.verdict.map(|v| v.as_str()),
             entry.explanation,
             entry.correlation_id,
-            json_text(&request_headers),
-            redact_body(&entry.request_body),
-            json_text(&response_headers),
-            redact_body(&entry.response_body),
+            json_text(&*request_headers),
+            redacted_body(&entry.request_body),
+            json_text(&*response_headers),
+            redacted_body(&entry.response_body),
             entry.error,
             key.map(|k| k.0.as_str()),
             attempt,

@@ -299,11 +299,12 @@ async fn receive(
     traffic.status = Some(status.as_u16());
     traffic.response_body = answer;
     traffic.latency_us = Some(crate::model::traffic::micros(started.elapsed()));
-    let record = DeliveryRecord { traffic: traffic.clone(), key: record_key, message: chat.clone(), receipt };
-    let stored = state.inner.writer.insert_delivery(record, Some(announced)).await.map_err(|err| {
+    let record = DeliveryRecord { traffic, key: record_key, message: chat, receipt };
+    let (stored, record) = state.inner.writer.insert_delivery(record, Some(announced)).await.map_err(|err| {
         tracing::error!("webhook delivery for {} not stored: {err}", delivery.account);
         HookError::NotStored(err)
     })?;
+    let DeliveryRecord { mut traffic, message: chat, .. } = record;
     traffic.id = Some(stored.traffic_id);
     delivery.attempt = stored.attempt;
     delivery.duplicate = stored.duplicate;
@@ -322,7 +323,9 @@ async fn receive(
         hangup.0.cancel();
         std::future::pending::<()>().await;
     }
-    tokio::time::sleep(delay).await;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     outcome.map(|()| answer)
 }
 
