@@ -328,6 +328,7 @@ mod tests {
     fn a_batch_waits_for_a_job_announced_as_on_its_way() {
         let (tx, rx) = mpsc::channel();
         let coming = AtomicUsize::new(1);
+        let started = Instant::now();
         let mut gather = Gather::new(call(), &rx, &coming, Duration::from_secs(1));
         assert!(gather.next().is_some(), "the first job");
         std::thread::scope(|s| {
@@ -336,7 +337,6 @@ mod tests {
                 std::thread::sleep(Duration::from_micros(100));
                 tx.send(call()).unwrap();
             });
-            let started = Instant::now();
             let mut taken = 1;
             while gather.next().is_some() {
                 taken += 1;
