@@ -148,7 +148,7 @@ const SECRET_KEYS: [&str; 6] = [
 
 /// `headers` with secret values redacted, copied only when one is there.
 pub fn redacted_headers(headers: &[(String, String)]) -> std::borrow::Cow<'_, [(String, String)]> {
-    if !headers.iter().any(|(name, _)| SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))) {
+    if !headers.iter().any(|(name, _)| is_secret_header(name)) {
         return std::borrow::Cow::Borrowed(headers);
     }
     let mut owned = headers.to_vec();
@@ -156,10 +156,14 @@ pub fn redacted_headers(headers: &[(String, String)]) -> std::borrow::Cow<'_, [(
     std::borrow::Cow::Owned(owned)
 }
 
+fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
 /// Redacts secret header values in place (keeps the scheme word of `Authorization`).
 pub fn redact_headers(headers: &mut [(String, String)]) {
     for (name, value) in headers.iter_mut() {
-        if SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+        if is_secret_header(name) {
             *value = match value.split_once(' ') {
                 Some((scheme, _)) => format!("{scheme} {REDACTED}"),
                 None => REDACTED.to_string(),

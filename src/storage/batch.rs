@@ -35,8 +35,7 @@ pub(super) fn commit(db: &mut Db, jobs: &mut dyn Iterator<Item = Job>) {
     let mut calls = Vec::new();
     let outcome = match write_as_taken(&mut db.conn, jobs, &mut rows, &mut calls) {
         Ok(Some(written)) => Ok(written),
-        // With a savepoint per row every row has a result (never `None`).
-        Ok(None) => write(&mut db.conn, &rows, true).map(Option::unwrap_or_default),
+        Ok(None) => write_each_in_savepoint(&mut db.conn, &rows),
         Err(e) => Err(e),
     };
     answer(rows, outcome, path.as_deref());
@@ -93,21 +92,13 @@ fn take(job: Job, rows: &mut Vec<Job>, calls: &mut Vec<Call>) {
     }
 }
 
-/// Writes every row in one transaction and commits; `None` when a row failed
-/// and `isolate` is off (nothing is then kept). With `isolate` each row runs
-/// in its own savepoint and a failed one is left out.
-fn write(conn: &mut Connection, rows: &[Job], isolate: bool) -> rusqlite::Result<Option<Vec<Written>>> {
+/// Writes every row in one transaction, each in its own savepoint (a failed
+/// one is left out, its error kept as its result), and commits.
+fn write_each_in_savepoint(conn: &mut Connection, rows: &[Job]) -> rusqlite::Result<Vec<Written>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut written = Vec::with_capacity(rows.len());
-    for row in rows {
-        let result = write_row(&tx, row, isolate)?;
-        if result.failed() && !isolate {
-            return Ok(None);
-        }
-        written.push(result);
-    }
+    let written = rows.iter().map(|row| write_row(&tx, row, true)).collect::<rusqlite::Result<Vec<_>>>()?;
     tx.commit()?;
-    Ok(Some(written))
+    Ok(written)
 }
 
 /// One row's insert (a call has no row: never passed here).
